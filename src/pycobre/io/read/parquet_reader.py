@@ -1,0 +1,45 @@
+"""Parquet via pyarrow; tables are canonically sorted so row order in a file never matters."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pycobre.io.records import ValidationRecord, make_record
+
+_SORTABLE = (pa.types.is_integer, pa.types.is_floating, pa.types.is_date, pa.types.is_string,
+             pa.types.is_boolean, pa.types.is_timestamp)
+
+
+def _sortable(dtype: pa.DataType) -> bool:
+    return any(test(dtype) for test in _SORTABLE)
+
+
+def canonical_sort(table: pa.Table, key_columns: tuple[str, ...]) -> pa.Table:
+    """Sort by the declared key columns present (nulls first), then by every other sortable
+    column as a tie-breaker, so duplicates also end in a deterministic order."""
+    keys = [c for c in key_columns if c in table.column_names]
+    keys += [c for c in table.column_names if c not in keys]
+    keys = [c for c in keys if _sortable(table.schema.field(c).type)]
+    if not keys or table.num_rows < 2:
+        return table
+    idx = pc.sort_indices(table, sort_keys=[(c, "ascending", "at_start") for c in keys])
+    return table.take(idx).combine_chunks()
+
+
+def read_parquet(
+    path: pathlib.Path, relpath: str, key_columns: tuple[str, ...] = ()
+) -> tuple[Any, ValidationRecord | None]:
+    """Read one Parquet file; ``(table, None)`` or ``(None, ParseError record)``."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        return None, make_record(
+            "ParseError", f"{relpath}: cannot read Parquet file: {exc}", file=relpath,
+            detail=str(exc), suggestion="re-export the table as Parquet",
+        )
+    return canonical_sort(table, key_columns), None

@@ -1,0 +1,285 @@
+"""One solvable stage LP: template + solver + the per-solve patches (state, noise, cuts).
+
+Per solve the Python work is a handful of vectorised NumPy expressions and one solver call
+per kind of patch (row bounds, column bounds), see spec 00 §4.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pycobre.errors import SolverError
+from pycobre.lp.diagnose import describe_failure
+from pycobre.lp.solver import HighsSolver, Solver
+from pycobre.lp.template import StageTemplate
+
+
+@dataclass
+class SolveResult:
+    """Outcome of one stage solve (LP units = $/1000)."""
+
+    objective: float
+    theta: float
+    stage_cost: float
+    state_out: np.ndarray  # (n_state,) storages then lags: [v, z, l_1..l_{L-1}] (plain shift)
+    inflow_realised: np.ndarray  # (H,) z_h
+    state_duals: np.ndarray  # (n_state,) d objective / d incoming state
+    cut_duals: np.ndarray  # (k,) duals of the cut rows (>= 0 when binding)
+    simplex_iterations: int
+    primal: np.ndarray  # all column values
+    row_duals: np.ndarray  # all row duals (structural rows then cuts)
+    retry_level: int | None = None
+    retry_attempts: int = 0
+    solve_time_s: float = 0.0
+    basis_offered: bool = False
+
+
+@dataclass
+class Basis:
+    """Opaque simplex basis of a stage LP (HiGHS ``HighsBasis`` plus the cut-row count)."""
+
+    raw: Any
+    n_cuts: int
+
+
+class StageLP:
+    """A stage LP held by one worker; not thread-safe (one instance per thread and stage)."""
+
+    def __init__(
+        self,
+        template: StageTemplate,
+        solver_options: dict[str, Any] | None = None,
+        solver: Solver | None = None,
+    ) -> None:
+        self.template = template
+        self.solver: Solver = solver if solver is not None else HighsSolver(solver_options)
+        self.solver.load(template.model)
+        self.n_state = template.n_state
+        self._base_rows = template.num_rows
+        tp = template
+        N, L = tp.n_hydros, tp.n_lags
+        self._x = np.zeros(self.n_state)
+        self._eta = np.zeros(max(tp.noise_dim, 0))
+        # one index array for every row patched per solve: state, water balance, inflow, load
+        self._patch_rows = np.ascontiguousarray(
+            np.concatenate(
+                [tp.state_rows, tp.wb_rows, tp.inflow_rows, tp.load_noise_rows.ravel()]
+            ).astype(np.int32)
+        )
+        self._patch_vals = np.empty(self._patch_rows.shape[0])  # physical units
+        self._patch_scale = tp.row_scale[self._patch_rows]
+        self._col_scale = tp.col_scale
+        self._row_scale = tp.row_scale
+        self._ncs_cols = np.ascontiguousarray(tp.ncs_noise_cols.ravel(), dtype=np.int32)
+        self._ncs_scale = tp.col_scale[self._ncs_cols]
+        cut_idx = np.concatenate([[tp.theta_col], tp.state_out_cols]).astype(np.int32)
+        self._cut_order = np.argsort(cut_idx, kind="stable")
+        self._cut_idx = cut_idx[self._cut_order]
+        self._cut_scale = tp.col_scale[self._cut_idx]
+        self._ns, self._N, self._L = self.n_state, N, L
+        # plain-shift outgoing state [v, z, l_1..l_{L-1}] as one gather index
+        c_z, c_lag = tp.col_spans["inflow"][0], tp.col_spans["lag"][0]
+        self._out_idx = np.concatenate(
+            [tp.state_out_cols[:N], np.arange(c_z, c_z + N), np.arange(c_lag, c_lag + N * max(L - 1, 0))]
+        ).astype(np.intp)[: self.n_state]
+        self._z = slice(c_z, c_z + N)
+        rows = tp.state_rows
+        self._state_rows = (
+            slice(int(rows[0]), int(rows[0]) + rows.shape[0])
+            if rows.shape[0] and np.array_equal(rows, np.arange(rows[0], rows[0] + rows.shape[0]))
+            else rows
+        )
+        self._theta_col = tp.theta_col
+        self._discount = float(tp.data.discount)
+        self._n_cuts = 0
+        self._dirty = True
+        self.last_eta_effective = np.zeros(N)
+        self._last: SolveResult | None = None
+
+    # -- patches -------------------------------------------------------------------------
+    @property
+    def n_cuts(self) -> int:
+        return self._n_cuts
+
+    def set_state(self, x_in: np.ndarray) -> None:
+        """Fix the incoming state (storages then lags, lag-major)."""
+        self._x = np.asarray(x_in, dtype=np.float64).reshape(self.n_state)
+        self._dirty = True
+
+    def set_noise(self, eta: np.ndarray) -> None:
+        """Set the standardised noise vector ``[hydros | load buses | NCS]``."""
+        self._eta = np.asarray(eta, dtype=np.float64).ravel()
+        self._dirty = True
+
+    def effective_inflow_noise(self) -> np.ndarray:
+        """Hydro noise after the truncation rule of spec 10 §9.5 (needs the incoming lags)."""
+        tp = self.template
+        N = self._N
+        eta = self._eta[:N] if self._eta.shape[0] >= N else np.zeros(N)
+        if not tp.truncation or N == 0:
+            return eta
+        lags = self._x[N:].reshape(self._L, N).T  # (N, L)
+        d = tp.inflow_base + (tp.psi_trunc * lags).sum(axis=1)
+        sig = tp.inflow_sigma
+        a = d + sig * eta
+        neg = a < 0.0
+        if not neg.any():
+            return eta
+        with np.errstate(divide="ignore", invalid="ignore"):
+            floor = np.where(
+                sig > 0, -d / np.where(sig > 0, sig, 1.0), np.where(np.abs(d) < 1e-10, 0.0, -np.inf)
+            )
+        return np.where(neg, np.maximum(eta, floor), eta)
+
+    def _apply_patches(self) -> None:
+        tp = self.template
+        ns, N = self._ns, self._N
+        v = self._patch_vals
+        v[:ns] = self._x
+        eta_eff = self.effective_inflow_noise()
+        self.last_eta_effective = eta_eff
+        noise_in = tp.inflow_sigma * eta_eff
+        v[ns : ns + N] = tp.wb_rhs_base + tp.zeta * noise_in
+        v[ns + N : ns + 2 * N] = tp.inflow_base + noise_in
+        if tp.load_noise_pos.shape[0]:
+            eta_l = self._eta_at(tp.load_noise_pos)
+            mw = np.maximum(0.0, tp.load_noise_mean + tp.load_noise_std * eta_l)
+            v[ns + 2 * N :] = (mw[:, None] * tp.load_noise_factor).ravel()
+        vs = v * self._patch_scale
+        self.solver.set_row_bounds(self._patch_rows, vs, vs)
+        if tp.ncs_noise_pos.shape[0]:
+            eta_n = self._eta_at(tp.ncs_noise_pos)
+            av = tp.ncs_noise_gmax * np.clip(tp.ncs_noise_mean + tp.ncs_noise_std * eta_n, 0.0, 1.0)
+            hi = (av[:, None] * tp.ncs_noise_factor).ravel() / self._ncs_scale
+            self.solver.set_col_bounds(self._ncs_cols, np.zeros_like(hi), hi)
+        self._dirty = False
+
+    def _eta_at(self, pos: np.ndarray) -> np.ndarray:
+        eta = self._eta
+        if eta.shape[0] == 0:
+            return np.zeros(pos.shape[0])
+        return np.where(pos < eta.shape[0], eta[np.minimum(pos, eta.shape[0] - 1)], 0.0)
+
+    # -- cuts ----------------------------------------------------------------------------
+    def _cut_rows(self, coefs: np.ndarray, intercepts: np.ndarray):
+        tp = self.template
+        k = intercepts.shape[0]
+        coefs = np.asarray(coefs, dtype=np.float64).reshape(k, self.n_state)
+        # row: theta - sum_i pi_i * col(i) >= alpha (column scale applied, no row scale)
+        vals = np.empty((k, self.n_state + 1))
+        vals[:, 0] = 1.0
+        vals[:, 1:] = -coefs * tp.cut_mask
+        vals = vals[:, self._cut_order] * self._cut_scale
+        nz = vals != 0.0
+        starts = np.zeros(k, dtype=np.int32)
+        if k > 1:
+            starts[1:] = np.cumsum(nz.sum(axis=1))[:-1]
+        index = np.ascontiguousarray(
+            np.broadcast_to(self._cut_idx, (k, self._cut_idx.shape[0]))[nz], dtype=np.int32
+        )
+        value = np.ascontiguousarray(vals[nz])
+        lower = np.ascontiguousarray(intercepts, dtype=np.float64)
+        upper = np.full(k, np.inf)
+        return lower, upper, starts, index, value
+
+    def add_cuts(self, coefs: np.ndarray, intercepts: np.ndarray) -> None:
+        """Append cut rows ``theta >= alpha + pi . x_out`` in one call."""
+        intercepts = np.atleast_1d(np.asarray(intercepts, dtype=np.float64))
+        if intercepts.shape[0] == 0:
+            return
+        self.solver.add_rows(*self._cut_rows(coefs, intercepts))
+        self._n_cuts += intercepts.shape[0]
+
+    def set_cuts(self, coefs: np.ndarray, intercepts: np.ndarray) -> None:
+        """Replace all cut rows (rebuild after cut selection)."""
+        self.solver.delete_rows_from(self._base_rows)
+        self._n_cuts = 0
+        self.add_cuts(coefs, intercepts)
+
+    # -- basis ---------------------------------------------------------------------------
+    def get_basis(self) -> Basis:
+        return Basis(self.solver.get_basis(), self._n_cuts)
+
+    def set_basis(self, basis: Basis) -> bool:
+        """Install a stored basis; cut rows added since it was captured start BASIC."""
+        return self.solver.set_basis(basis.raw)
+
+    def clear_basis(self) -> None:
+        """Forget the solver's internal basis: the next solve starts cold (determinism)."""
+        self.solver.clear_basis()
+
+    # -- solve ---------------------------------------------------------------------------
+    def solve(self, basis: Basis | None = None) -> SolveResult:
+        """Solve with the current state/noise/cuts; raises SolverError when not optimal.
+
+        ``basis=None`` keeps whatever basis the solver holds from its previous solve (warm
+        between openings of one trial point); pass a stored :class:`Basis` to reinstall it, or
+        call :meth:`clear_basis` first for a cold start.
+        """
+        if self._dirty:
+            self._apply_patches()
+        if basis is not None:
+            self.set_basis(basis)
+        t0 = time.perf_counter()
+        out = self.solver.solve()
+        elapsed = time.perf_counter() - t0
+        if not out.optimal:
+            raise self._failure(out)
+        x = self.solver.col_values() * self._col_scale
+        y = self.solver.row_duals()
+        y[: self._base_rows] *= self._row_scale
+        theta = float(x[self._theta_col])
+        res = SolveResult(
+            objective=out.objective,
+            theta=theta,
+            stage_cost=out.objective - self._discount * theta,
+            state_out=x[self._out_idx],
+            inflow_realised=x[self._z].copy(),
+            state_duals=y[self._state_rows].copy(),
+            cut_duals=y[self._base_rows :].copy(),
+            simplex_iterations=out.iterations,
+            primal=x,
+            row_duals=y,
+            retry_level=out.retry_level,
+            retry_attempts=out.retry_attempts,
+            solve_time_s=elapsed,
+            basis_offered=basis is not None,
+        )
+        self._last = res
+        return res
+
+    def _failure(self, out) -> SolverError:
+        tp = self.template
+        detail = describe_failure(self, out.status)
+        kind = "Unbounded" if out.status == "unbounded" else (
+            "Infeasible" if "infeasible" in out.status else "NumericalDifficulty"
+        )
+        msg = f"stage {tp.data.index} (id {tp.data.stage_id}) LP is {out.status.replace('_', ' ')}"
+        if detail:
+            msg += ": " + detail
+        return SolverError(
+            msg,
+            kind=kind,
+            stage=tp.data.index,
+            solver_status=out.status,
+            context={"retry_attempts": out.retry_attempts, "rows": detail},
+        )
+
+    # -- results -------------------------------------------------------------------------
+    def current_row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Structural + cut row bounds as the solver holds them now (diagnostics)."""
+        lp = self.solver.highs.getLp()  # type: ignore[attr-defined]
+        return np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+
+    def extract(self, result: SolveResult | None = None) -> dict[str, np.ndarray]:
+        """Per-entity quantities of spec 13 §4 for ``result`` (default: the last solve)."""
+        from pycobre.lp.extract import extract_quantities
+
+        res = result if result is not None else self._last
+        if res is None:
+            raise ValueError("extract() called before any successful solve")
+        return extract_quantities(self, res)

@@ -1,0 +1,166 @@
+"""Live progress display for ``pycobre run`` (stderr).
+
+With a terminal it is a ``rich`` progress bar carrying iteration, bounds, gap, time per
+iteration and ETA; otherwise (pipe, file, CI) it prints one plain line per iteration, so logs stay
+readable. Library code never prints: only the CLI creates these displays.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import IO, Any
+
+__all__ = ["TrainingProgress", "SimulationProgressBar", "format_duration"]
+
+
+def format_duration(seconds: float) -> str:
+    """``3m 42s`` / ``1h 02m`` / ``12.3s`` as in Cobre's summaries."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    m, s = divmod(int(round(seconds)), 60)
+    if m < 60:
+        return f"{m}m {s:02d}s"
+    h, m = divmod(m, 60)
+    return f"{h}h {m:02d}m"
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.6e}"
+
+
+class TrainingProgress:
+    """Context manager; call :meth:`update` with each iteration record."""
+
+    def __init__(
+        self,
+        total_iterations: int | None,
+        *,
+        stream: IO[str] | None = None,
+        quiet: bool = False,
+        rich: bool | None = None,
+        color: bool | None = None,
+    ) -> None:
+        self.total = total_iterations
+        self.stream = stream if stream is not None else sys.stderr
+        self.quiet = quiet
+        self.use_rich = (not quiet) and (_is_tty(self.stream) if rich is None else rich)
+        self.color = color
+        self._progress: Any = None
+        self._task: Any = None
+        self._start = time.perf_counter()
+        self._first_iteration: int | None = None
+
+    def __enter__(self) -> TrainingProgress:
+        self._start = time.perf_counter()
+        if self.use_rich:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            console = Console(
+                file=self.stream, force_terminal=True if self.color else None, no_color=self.color is False
+            )
+            self._progress = Progress(
+                TextColumn("[bold]Training"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("training", total=self.total, info="")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _eta(self, iteration: int) -> float | None:
+        if self.total is None or self._first_iteration is None:
+            return None
+        done = iteration - self._first_iteration + 1
+        if done <= 0:
+            return None
+        per = (time.perf_counter() - self._start) / done
+        return max(0.0, per * (self.total - iteration))
+
+    def update(self, rec: Any) -> None:
+        if self.quiet:
+            return
+        if self._first_iteration is None:
+            self._first_iteration = int(rec.iteration)
+        gap = getattr(rec, "gap_percent", None)
+        gap_s = "-" if gap is None else f"{gap:.2f}%"
+        info = (
+            f"LB {_fmt(rec.lower_bound)}  UB {_fmt(rec.upper_bound_mean)}  gap {gap_s}  "
+            f"{rec.time_total_ms} ms/iter"
+        )
+        if self._progress is not None:
+            self._progress.update(self._task, completed=rec.iteration, info=info)
+            return
+        eta = self._eta(int(rec.iteration))
+        total = "" if self.total is None else f"/{self.total}"
+        eta_s = "" if eta is None else f"  ETA {format_duration(eta)}"
+        print(f"iteration {rec.iteration}{total}  {info}{eta_s}", file=self.stream, flush=True)
+
+
+class SimulationProgressBar:
+    """Scenario counter for the simulation phase (same terminal/plain rule)."""
+
+    def __init__(self, total: int, *, stream: IO[str] | None = None, quiet: bool = False) -> None:
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.quiet = quiet
+        self.use_rich = not quiet and _is_tty(self.stream)
+        self._progress: Any = None
+        self._task: Any = None
+        self._last_print = 0.0
+
+    def __enter__(self) -> SimulationProgressBar:
+        if self.use_rich:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("[bold]Simulation"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(file=self.stream),
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("simulation", total=self.total)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def update(self, completed: int) -> None:
+        if self.quiet:
+            return
+        if self._progress is not None:
+            self._progress.update(self._task, completed=completed)
+            return
+        now = time.perf_counter()
+        if completed >= self.total or now - self._last_print > 2.0:
+            self._last_print = now
+            print(f"simulation {completed}/{self.total} scenarios", file=self.stream, flush=True)

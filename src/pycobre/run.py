@@ -1,0 +1,391 @@
+"""``pycobre.run.run``: the one-shot entry point of the Cobre bindings (spec 20 §6).
+
+load -> validate -> stochastic model -> stage LPs -> train -> write training outputs and policy
+-> simulate. Errors follow the bindings' rule: a missing case is ``CaseNotFoundError``, output
+write failures ``CobreIOError``, everything else ``RunError`` wrapping the original error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pycobre.errors import CaseNotFoundError, CobreError, CobreIOError, RunError
+
+__all__ = ["run", "RunContext", "prepare", "resolve_threads"]
+
+log = logging.getLogger("pycobre")
+
+
+def resolve_threads(threads: int | None, workers: int | None = None) -> int:
+    """``threads``/``workers`` aliases (spec 20 §6); ``None`` -> 1."""
+    if threads is not None and workers is not None and int(threads) != int(workers):
+        raise ValueError(f"threads={threads} and workers={workers} disagree")
+    n = threads if threads is not None else workers
+    n = 1 if n is None else int(n)
+    if n < 1:
+        raise CobreError(f"threads must be >= 1, got {n}", kind="IncompatibleSettings")
+    return n
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def _with_config(system: Any, config: dict) -> Any:
+    """A shallow copy of the immutable ``System`` carrying another resolved config."""
+    if config == system.config:
+        return system
+    cls = type(system)
+    clone = object.__new__(cls)
+    for slot in getattr(cls, "__slots__", ()):
+        object.__setattr__(clone, slot, getattr(system, slot))
+    object.__setattr__(clone, "_config", config)
+    return clone
+
+
+def _call_with_supported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` passing only the keyword arguments its signature accepts."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn(*args, **kwargs)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fn(*args, **kwargs)
+    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+
+
+class RunContext:
+    """What `prepare` builds once: the case, its stochastic model and the stage templates."""
+
+    def __init__(self, system: Any, stochastic: Any, templates: list[Any], seed: int) -> None:
+        self.system = system
+        self.stochastic = stochastic
+        self.templates = templates
+        self.seed = seed
+
+    @property
+    def n_state(self) -> int:
+        return int(self.templates[0].n_state) if self.templates else 0
+
+
+def prepare(case_dir: str | os.PathLike[str], config_overrides: dict | None = None) -> RunContext:
+    """Load and validate the case, apply overrides, fit the stochastic model, build templates."""
+    from pycobre.io import load_case
+    from pycobre.lp import build_stage_templates
+    from pycobre.sddp.settings import TrainingSettings
+    from pycobre.stochastic import build_stochastic_model
+
+    system = load_case(case_dir)
+    if config_overrides:
+        from pycobre.io.config import apply_overrides, resolve_config
+
+        system = _with_config(system, resolve_config(apply_overrides(dict(system.config), config_overrides)))
+    seed = TrainingSettings.from_config(system.config).seed
+    stochastic = build_stochastic_model(system, seed=seed)
+    templates = list(build_stage_templates(system, stochastic))
+    return RunContext(system, stochastic, templates, seed)
+
+
+def _scaling_report(ctx: RunContext) -> list[dict]:
+    lp = _optional("pycobre.lp")
+    fn = getattr(lp, "scaling_report", None) if lp is not None else None
+    if fn is not None:
+        return list(fn(ctx.templates))
+    from pycobre.sddp.scaling import scaling_report
+
+    return scaling_report(ctx.templates)
+
+
+def _write_preprocessing(ctx: RunContext, out: Path) -> None:
+    from pycobre.io.output.training import write_model_provenance, write_scaling_report
+
+    cfg = ctx.system.config
+    if (cfg.get("exports") or {}).get("stochastic"):
+        mod = _optional("pycobre.io.output.stochastic")
+        fn = getattr(mod, "write_stochastic_exports", None) if mod is not None else None
+        if fn is not None:
+            try:
+                _call_with_supported(fn, out, ctx.stochastic, system=ctx.system)
+            except Exception as exc:  # spec 20 §6 step 5: warn, do not fail
+                log.warning("stochastic export failed: %s", exc)
+    prov = {k: v for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items() if not k.startswith("_")}
+    write_scaling_report(out / "training" / "scaling_report.json", _scaling_report(ctx))
+    write_model_provenance(out / "training" / "model_provenance.json", prov)
+
+
+def _solver_version() -> str | None:
+    try:
+        import highspy
+
+        h = highspy.Highs()
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+    except Exception:  # pragma: no cover - version is optional metadata
+        return None
+
+
+def _simulation_schemas() -> dict:
+    mod = _optional("pycobre.io.output.simulation_schemas")
+    schemas = getattr(mod, "SCHEMAS", None) if mod is not None else None
+    return dict(schemas) if isinstance(schemas, dict) else {}
+
+
+def run(
+    case_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str] | None = None,
+    threads: int | None = None,
+    skip_simulation: bool | None = None,
+    *,
+    workers: int | None = None,
+    backend: str = "auto",
+    config_overrides: dict | None = None,
+    progress_callback: Callable[[Any], object] | None = None,
+    event_callback: Callable[[Any], object] | None = None,
+    _iteration_display: Any = None,
+    _simulation_display: Any = None,
+    _shutdown: threading.Event | None = None,
+) -> dict:
+    """Load, train, simulate and write a case; returns the summary dict of spec 20 §6."""
+    case = Path(case_dir)
+    if not case.is_dir():
+        raise CaseNotFoundError(f"case directory does not exist: {case}", context={"path": str(case)})
+    try:
+        n_threads = resolve_threads(threads, workers)
+        ctx = prepare(case, config_overrides)
+    except CobreIOError as exc:
+        raise RunError(f"{exc.kind}: {exc}", inner=exc) from exc
+    except Exception as exc:
+        raise RunError(str(exc), inner=exc) from exc
+    out = Path(output_dir) if output_dir is not None else case / "output"
+    try:
+        return _run_prepared(
+            ctx,
+            out,
+            n_threads,
+            bool(skip_simulation),
+            progress_callback=progress_callback,
+            event_callback=event_callback,
+            iteration_display=_iteration_display,
+            simulation_display=_simulation_display,
+            shutdown=_shutdown,
+        )
+    except (CaseNotFoundError, CobreIOError, RunError):
+        raise
+    except OSError as exc:
+        raise CobreIOError(f"cannot write outputs under {out}: {exc}", kind="OutputWrite") from exc
+    except Exception as exc:
+        raise RunError(str(exc), inner=exc) from exc
+
+
+def _progress_event(rec: Any) -> Any:
+    events = _optional("pycobre.events")
+    cls = getattr(events, "ProgressEvent", None) if events is not None else None
+    if cls is None:
+        return rec
+    fields = {
+        "phase": "training",
+        "iteration": rec.iteration,
+        "lower_bound": rec.lower_bound,
+        "upper_bound": rec.upper_bound_mean,
+        "upper_bound_std": rec.upper_bound_std,
+        "ci_95": rec.ci_95,
+        "gap": (rec.upper_bound_mean - rec.lower_bound) / abs(rec.upper_bound_mean)
+        if rec.upper_bound_mean
+        else None,
+        "wall_time_ms": rec.wall_time_ms,
+        "iteration_time_ms": rec.time_total_ms,
+        "scenarios_complete": None,
+        "scenarios_total": None,
+        "rules": tuple(rec.rules),
+        "worker_id": None,
+    }
+    try:
+        return _call_with_supported(cls, **fields)
+    except TypeError:
+        return rec
+
+
+def _run_prepared(
+    ctx: RunContext,
+    out: Path,
+    n_threads: int,
+    skip_simulation: bool,
+    *,
+    progress_callback: Callable[[Any], object] | None,
+    event_callback: Callable[[Any], object] | None,
+    iteration_display: Any,
+    simulation_display: Any,
+    shutdown: threading.Event | None,
+) -> dict:
+    import pycobre
+    from pycobre.io.output.training import write_training_outputs
+    from pycobre.sddp.checkpoint import boundary_cuts_from, read_checkpoint, write_checkpoint
+    from pycobre.sddp.settings import TrainingSettings
+    from pycobre.sddp.training import train
+
+    system = ctx.system
+    cfg = system.config
+    settings = TrainingSettings.from_config(cfg)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_preprocessing(ctx, out)
+    policy_cfg = cfg.get("policy") or {}
+    policy_dir = out / str(policy_cfg.get("path") or "./policy")
+    mode = str(policy_cfg.get("mode") or "fresh")
+    validate = bool(policy_cfg.get("validate_compatibility", True))
+    T = len(ctx.templates)
+    result: dict[str, Any] = {
+        "converged": False,
+        "iterations": 0,
+        "lower_bound": 0.0,
+        "upper_bound": None,
+        "gap_percent": None,
+        "total_time_ms": 0,
+        "output_dir": str(out.resolve()),
+        "simulation": None,
+        "stochastic": ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None,
+        "hydro_models": _hydro_models_summary(ctx),
+        "provenance": {
+            k: v for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items() if not k.startswith("_")
+        },
+    }
+    pools = None
+    if settings.enabled:
+        warm = None
+        start_iteration = 0
+        if mode in ("warm_start", "resume"):
+            data = read_checkpoint(policy_dir, n_state=ctx.n_state, n_stages=T, validate=validate)
+            warm = data.cuts
+            if mode == "resume":
+                start_iteration = int(data.metadata.completed_iterations)
+        boundary = None
+        bcfg = policy_cfg.get("boundary")
+        if bcfg:
+            boundary = boundary_cuts_from(out / str(bcfg["path"]), int(bcfg.get("source_stage", 0)), ctx.n_state)
+
+        def on_iteration(rec: Any) -> None:
+            if iteration_display is not None:
+                iteration_display.update(rec)
+            if event_callback is not None:
+                event_callback(rec)
+            if progress_callback is not None:
+                progress_callback(_progress_event(rec))
+
+        outcome = train(
+            system,
+            stochastic=ctx.stochastic,
+            templates=ctx.templates,
+            threads=n_threads,
+            config=cfg,
+            warm_start=warm,
+            start_iteration=start_iteration,
+            boundary_cuts=boundary,
+            progress_callback=on_iteration,
+            shutdown=shutdown,
+        )
+        sel = settings.cut_selection
+        write_training_outputs(
+            out,
+            outcome,
+            system,
+            n_state=ctx.n_state,
+            version=pycobre.__version__,
+            solver_version=_solver_version(),
+            threads=n_threads,
+            cut_selection_enabled=sel.enabled,
+            extra_schemas=_simulation_schemas(),
+            status="complete" if outcome.error is None else "partial",
+        )
+        exports = cfg.get("exports") or {}
+        write_checkpoint(
+            policy_dir,
+            outcome,
+            ctx.n_state,
+            version=pycobre.__version__,
+            export_states=bool(exports.get("states")),
+            archive_states=bool(exports.get("states")) or (sel.enabled and sel.method == "domination"),
+        )
+        if outcome.error is not None:
+            raise outcome.error
+        pools = outcome.pools
+        last = outcome.last
+        result.update(
+            converged=outcome.converged,
+            iterations=outcome.iterations,
+            lower_bound=outcome.final_lower_bound,
+            upper_bound=None if last is None else last.upper_bound_mean,
+            gap_percent=None if last is None else last.gap_percent,
+            total_time_ms=outcome.total_time_ms,
+        )
+    sim_cfg = cfg.get("simulation") or {}
+    if not skip_simulation and sim_cfg.get("enabled") and int(sim_cfg.get("num_scenarios", 0)) > 0:
+        result["simulation"] = _simulate(ctx, out, pools, policy_dir, n_threads, validate, simulation_display, result)
+    else:
+        (out / "simulation").mkdir(parents=True, exist_ok=True)
+    return result
+
+
+def _hydro_models_summary(ctx: RunContext) -> dict | None:
+    hydros = list(ctx.system.hydros)
+    if not hydros:
+        return None
+    lp = _optional("pycobre.lp")
+    fn = getattr(lp, "hydro_models_summary", None) if lp is not None else None
+    if fn is not None:
+        return fn(ctx.system, ctx.templates)
+    models = [str(getattr(h, "generation_model", "constant_productivity")) for h in hydros]
+    n_fpha = sum(m == "fpha" for m in models)
+    evap = sum(getattr(h, "evaporation_coefficients_mm", None) is not None for h in hydros)
+    return {
+        "n_constant": len(hydros) - n_fpha,
+        "n_fpha": n_fpha,
+        "total_planes": 0,
+        "n_evaporation": evap,
+        "n_no_evaporation": len(hydros) - evap,
+    }
+
+
+def _simulate(
+    ctx: RunContext,
+    out: Path,
+    pools: Any,
+    policy_dir: Path,
+    n_threads: int,
+    validate: bool,
+    display: Any,
+    result: dict,
+) -> dict | None:
+    sim_mod = _optional("pycobre.sddp.simulation")
+    fn = getattr(sim_mod, "simulate", None) if sim_mod is not None else None
+    if fn is None:
+        log.warning("simulation requested but pycobre.sddp.simulation is not available")
+        (out / "simulation").mkdir(parents=True, exist_ok=True)
+        return None
+    if pools is None:  # simulation-only: the policy comes from disk
+        from pycobre.sddp.checkpoint import read_checkpoint
+
+        data = read_checkpoint(policy_dir, n_state=ctx.n_state, n_stages=len(ctx.templates), validate=validate)
+        pools = data
+        result["lower_bound"] = float(data.metadata.final_lower_bound)
+    res = _call_with_supported(
+        fn,
+        ctx.system,
+        pools,
+        stochastic=ctx.stochastic,
+        templates=ctx.templates,
+        output_dir=out,
+        threads=n_threads,
+        progress=display,
+    )
+    if isinstance(res, dict) and "n_scenarios" in res:
+        return {"n_scenarios": int(res["n_scenarios"]), "completed": int(res.get("completed", 0))}
+    n = int(getattr(res, "scenarios", (ctx.system.config.get("simulation") or {}).get("num_scenarios", 0)))
+    return {"n_scenarios": n, "completed": int(getattr(res, "completed", n))}

@@ -1,0 +1,70 @@
+"""Backward pass of one stage (spec 12 §4): one risk-aggregated cut per trial point.
+
+For trial point ``m`` of stage ``t`` the successor ``s = t+1`` is solved under every opening, in
+index order, from the basis its forward trajectory left at stage ``s`` (same incoming state), then
+keeping the solver's own basis between openings. Cut coefficients are the duals of the
+state-fixing rows; the intercept makes the cut exact at the trial point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pycobre.sddp.risk import RiskMeasure, aggregate_cut
+from pycobre.sddp.stage_solver import COLD
+from pycobre.sddp.worker import Worker
+
+__all__ = ["BackwardBlock", "backward_stage"]
+
+
+@dataclass
+class BackwardBlock:
+    trial_points: range
+    intercepts: np.ndarray  # (n_local,)
+    coefs: np.ndarray  # (n_local, n_state)
+    binding_slots: np.ndarray  # successor pool slots whose rows were loaded
+    binding_counts: np.ndarray  # binding observations per loaded slot
+
+
+def backward_stage(
+    worker: Worker,
+    iteration: int,
+    stage: int,
+    trial_points: np.ndarray,
+    block: range,
+    measure: RiskMeasure,
+    activity_tolerance: float,
+) -> BackwardBlock:
+    """Cuts for ``stage`` from the trial points ``trial_points[block]`` (shape (M, n_state))."""
+    prob = worker.problem
+    succ = stage + 1
+    slp = worker.lps[succ]
+    slp.sync()
+    lp = slp.lp
+    openings = prob.openings[succ]
+    n_open = openings.shape[0]
+    prob_w = np.full(n_open, 1.0 / n_open)
+    n = prob.n_state
+    intercepts = np.empty(len(block))
+    coefs = np.empty((len(block), n))
+    counts = np.zeros(slp.loaded.shape[0], dtype=np.int64)
+    q = np.empty(n_open)
+    pis = np.empty((n_open, n))
+    stats = worker.stats
+    wid = worker.worker_id
+    for i, m in enumerate(block):
+        x_hat = trial_points[m]
+        lp.set_state(x_hat)
+        for w in range(n_open):
+            lp.set_noise(openings[w])
+            basis = worker.forward_bases.get((m, succ), COLD) if w == 0 else None
+            res = slp.solve(basis, stats, (iteration, "backward", succ, w, wid), scenario=m)
+            q[w] = res.objective
+            pis[w] = res.state_duals
+            if counts.shape[0]:
+                counts += np.asarray(res.cut_duals)[: counts.shape[0]] > activity_tolerance
+        alphas = q - pis @ x_hat
+        intercepts[i], coefs[i] = aggregate_cut(measure, q, alphas, pis, prob_w)
+    return BackwardBlock(block, intercepts, coefs, slp.loaded.copy(), counts)

@@ -1,0 +1,104 @@
+"""LP solver counters per (iteration, phase, stage, opening, worker) (spec 04 §3.5–3.6).
+
+Each worker keeps its own ``SolverStats``; the training loop merges them after the iteration.
+Counters are plain dict entries keyed by the row key — one dict update per LP solve.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+__all__ = ["SolveCounters", "SolverStats", "COUNTER_FIELDS"]
+
+COUNTER_FIELDS = (
+    "lp_solves",
+    "lp_successes",
+    "lp_retries",
+    "lp_failures",
+    "retry_attempts",
+    "basis_offered",
+    "basis_consistency_failures",
+    "simplex_iterations",
+    "solve_time_ms",
+    "load_model_time_ms",
+    "set_bounds_time_ms",
+    "basis_set_time_ms",
+    "basis_reconstructions",
+)
+
+#: (iteration, phase, stage, opening | None, worker_id | None)
+Key = tuple[int, str, int, int | None, int | None]
+
+
+@dataclass
+class SolveCounters:
+    lp_solves: int = 0
+    lp_successes: int = 0
+    lp_retries: int = 0
+    lp_failures: int = 0
+    retry_attempts: int = 0
+    basis_offered: int = 0
+    basis_consistency_failures: int = 0
+    simplex_iterations: int = 0
+    solve_time_ms: float = 0.0
+    load_model_time_ms: float = 0.0
+    set_bounds_time_ms: float = 0.0
+    basis_set_time_ms: float = 0.0
+    basis_reconstructions: int = 0
+
+
+@dataclass
+class SolverStats:
+    rows: dict[Key, SolveCounters] = field(default_factory=lambda: defaultdict(SolveCounters))
+    #: (iteration, phase, stage, retry_level) -> count
+    histogram: dict[tuple[int, str, int, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    def record(
+        self,
+        key: Key,
+        *,
+        ok: bool,
+        simplex_iterations: int,
+        solve_ms: float,
+        set_bounds_ms: float,
+        basis_offered: bool,
+        retry_attempts: int,
+        retry_level: int | None,
+    ) -> None:
+        c = self.rows[key]
+        c.lp_solves += 1
+        c.simplex_iterations += int(simplex_iterations)
+        c.solve_time_ms += solve_ms
+        c.set_bounds_time_ms += set_bounds_ms
+        c.basis_offered += int(basis_offered)
+        if ok:
+            c.lp_successes += 1
+        else:
+            c.lp_failures += 1
+        if retry_attempts:
+            c.retry_attempts += int(retry_attempts)
+            if ok:
+                c.lp_retries += 1
+        # Cobre 0.5.1 keeps the histogram of forward (and simulation) solves only (spec 12 §3.1).
+        if ok and retry_level is not None and key[1] != "backward":
+            self.histogram[(key[0], key[1], key[2], int(retry_level))] += 1
+
+    def merge(self, other: SolverStats) -> None:
+        for key, c in other.rows.items():
+            mine = self.rows[key]
+            for name in COUNTER_FIELDS:
+                setattr(mine, name, getattr(mine, name) + getattr(c, name))
+        for key, n in other.histogram.items():
+            self.histogram[key] += n
+
+    def total_solves(self, iteration: int | None = None) -> int:
+        return sum(
+            c.lp_solves for k, c in self.rows.items() if iteration is None or k[0] == iteration
+        )
+
+    def pop_all(self) -> SolverStats:
+        out = SolverStats(self.rows, self.histogram)
+        self.rows = defaultdict(SolveCounters)
+        self.histogram = defaultdict(int)
+        return out

@@ -1,0 +1,132 @@
+"""A worker's stage LP bound to that stage's cut pool.
+
+Keeps the LP's cut rows equal to the pool's active cuts in slot order (append when only new cuts
+arrived, rebake when any was deactivated), and wraps every solve with the solver counters and
+the error context (iteration, scenario, opening) that only the training loop knows.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from pycobre.errors import SolverError
+from pycobre.sddp.cut_pool import CutPool
+from pycobre.sddp.solver_stats import Key, SolverStats
+
+__all__ = ["PooledStageLP", "COLD"]
+
+#: Sentinel basis: drop the solver state before solving (first solve of a unit, determinism).
+COLD = object()
+
+
+class PooledStageLP:
+    def __init__(self, lp: Any, pool: CutPool | None, *, append_only: bool = False) -> None:
+        self.lp = lp
+        self.pool = pool
+        self.append_only = append_only
+        self.loaded = np.zeros(0, dtype=np.int64)  # pool slots of the LP's cut rows, in order
+        self._generation = -1
+        self._high_water = 0
+
+    # -- cuts ------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Bring the LP's cut rows in line with the pool (called outside the per-solve path)."""
+        pool = self.pool
+        if pool is None:
+            return
+        if self.append_only:
+            # lower-bound LP: every cut ever generated stays (spec 12 §5.4)
+            if pool.high_water > self._high_water:
+                new = np.flatnonzero(pool.populated[self._high_water : pool.high_water])
+                new += self._high_water
+                if self._generation < 0:  # first load: skip warm-start cuts stored inactive
+                    new = new[pool.active[new]]
+                    self._generation = 0
+                self._append(new)
+                self._high_water = pool.high_water
+            return
+        if pool.generation != self._generation:
+            slots = pool.active_slots()
+            coefs, intercepts = pool.cuts(slots)
+            self.lp.set_cuts(coefs, intercepts)
+            self.loaded = slots
+            self._generation = pool.generation
+            self._high_water = pool.high_water
+            return
+        if pool.high_water > self._high_water:
+            new = np.flatnonzero(pool.active[self._high_water : pool.high_water])
+            new += self._high_water
+            self._append(new)
+            self._high_water = pool.high_water
+
+    def _append(self, slots: np.ndarray) -> None:
+        if slots.size == 0:
+            return
+        coefs, intercepts = self.pool.cuts(slots)
+        self.lp.add_cuts(coefs, intercepts)
+        self.loaded = np.concatenate((self.loaded, slots))
+
+    # -- solving ---------------------------------------------------------------------------
+    def solve(
+        self,
+        basis: Any,
+        stats: SolverStats,
+        key: Key,
+        *,
+        scenario: int | None = None,
+    ) -> Any:
+        """Solve with ``basis`` (a stored basis, ``None`` = keep solver state, ``COLD``)."""
+        lp = self.lp
+        if basis is not None:
+            # A stored basis (or COLD) starts from a clean solver: only the basis, never what this
+            # LP object solved before, may influence the vertex (determinism across workers).
+            clear = getattr(lp, "clear_basis", None) or getattr(
+                getattr(lp, "solver", None), "clear_basis", None
+            )
+            if clear is not None:
+                clear()
+            if basis is COLD:
+                basis = None
+        t0 = time.perf_counter()
+        try:
+            res = lp.solve(basis)
+        except SolverError as exc:
+            elapsed = (time.perf_counter() - t0) * 1e3
+            stats.record(
+                key,
+                ok=False,
+                simplex_iterations=0,
+                solve_ms=elapsed,
+                set_bounds_ms=0.0,
+                basis_offered=basis is not None,
+                retry_attempts=int(getattr(exc, "retry_attempts", 0) or 0),
+                retry_level=None,
+            )
+            iteration, phase, stage, opening, _ = key
+            exc.iteration = exc.iteration if exc.iteration is not None else iteration
+            exc.scenario = exc.scenario if exc.scenario is not None else scenario
+            exc.opening = exc.opening if exc.opening is not None else opening
+            exc.context.setdefault("iteration", iteration)
+            exc.context.setdefault("phase", phase)
+            exc.context.setdefault("stage", stage)
+            if scenario is not None:
+                exc.context.setdefault("scenario", scenario)
+            if opening is not None:
+                exc.context.setdefault("opening", opening)
+            raise
+        elapsed = (time.perf_counter() - t0) * 1e3
+        solve_s = getattr(res, "solve_time_s", None)
+        stats.record(
+            key,
+            ok=True,
+            simplex_iterations=int(getattr(res, "simplex_iterations", 0) or 0),
+            solve_ms=elapsed if solve_s is None else 1e3 * float(solve_s),
+            set_bounds_ms=0.0,
+            basis_offered=basis is not None,
+            retry_attempts=int(getattr(res, "retry_attempts", 0) or 0),
+            retry_level=getattr(res, "retry_level", None),
+        )
+        return res

@@ -1,0 +1,212 @@
+"""Spatial correlation: ``correlation.json`` profiles, Jacobi spectral factor (spec 11 §9, §16.7).
+
+The factor and its application use Cobre's exact sweep and summation orders (scalar loops over
+tiny group matrices) so correlated openings stay bit-identical; applying a factor to many
+openings at once keeps the per-element sequential sum but vectorises over openings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pycobre.errors import ValidationError
+
+__all__ = [
+    "jacobi_eigen",
+    "spectral_factor",
+    "CorrelationGroup",
+    "CorrelationModel",
+    "parse_correlation",
+    "apply_factor",
+]
+
+_FILE = "scenarios/correlation.json"
+_CLASSES = ("inflow", "load", "ncs")
+
+
+def jacobi_eigen(matrix: np.ndarray) -> tuple[list[float], list[list[float]]]:
+    """Cyclic Jacobi eigendecomposition, sweep order and stopping rule of Cobre."""
+    n = len(matrix)
+    a = [[float(v) for v in row] for row in matrix]
+    vec = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
+    for _ in range(100 * n * n):
+        off = 0.0
+        for i in range(n):
+            for j in range(i):
+                off += 2.0 * a[i][j] * a[i][j]
+        if off < 1e-24:
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                apq = a[p][q]
+                if abs(apq) < 2.0**-52:
+                    continue
+                tau = (a[q][q] - a[p][p]) / (2.0 * apq)
+                if tau >= 0.0:
+                    t = 1.0 / (tau + math.sqrt(1.0 + tau * tau))
+                else:
+                    t = -1.0 / (-tau + math.sqrt(1.0 + tau * tau))
+                c = 1.0 / math.sqrt(1.0 + t * t)
+                s = t * c
+                a[p][p] -= t * apq
+                a[q][q] += t * apq
+                a[p][q] = 0.0
+                a[q][p] = 0.0
+                for r in range(n):
+                    if r in (p, q):
+                        continue
+                    arp, arq = a[r][p], a[r][q]
+                    a[r][p] = a[p][r] = c * arp - s * arq
+                    a[r][q] = a[q][r] = s * arp + c * arq
+                for r in range(n):
+                    vrp, vrq = vec[r][p], vec[r][q]
+                    vec[r][p] = c * vrp - s * vrq
+                    vec[r][q] = s * vrp + c * vrq
+    return [a[i][i] for i in range(n)], vec
+
+
+def spectral_factor(matrix: np.ndarray) -> np.ndarray:
+    """F = V diag(sqrt(max(λ, 0))) Vᵀ, summed sequentially as Cobre does."""
+    lam, vec = jacobi_eigen(matrix)
+    n = len(lam)
+    root = [math.sqrt(v) if v > 0.0 else 0.0 for v in lam]
+    f = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            acc = 0.0
+            for k in range(n):
+                acc += (vec[i][k] * root[k]) * vec[j][k]
+            f[i, j] = acc
+    return f
+
+
+def apply_factor(factor: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """y = F z for every row of ``z`` (``(n_rows, n)``), sequential sum over j for each element."""
+    y = np.zeros_like(z)
+    for j in range(factor.shape[1]):
+        y = y + factor[:, j][None, :] * z[:, j][:, None]
+    return y
+
+
+@dataclass(frozen=True)
+class CorrelationGroup:
+    name: str
+    entity_class: str
+    entity_ids: tuple[int, ...]
+    factor: np.ndarray
+
+
+@dataclass
+class CorrelationModel:
+    """Parsed profiles; ``groups_for_stage(stage_id)`` gives the groups to apply."""
+
+    method: str = "spectral"
+    profiles: dict[str, list[CorrelationGroup]] = field(default_factory=dict)
+    matrices: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    schedule: dict[int, str] = field(default_factory=dict)
+    default_profile: str | None = None
+    raw: dict | None = None
+
+    @property
+    def is_identity(self) -> bool:
+        return not self.profiles
+
+    def profile_for_stage(self, stage_key: int) -> str | None:
+        return self.schedule.get(int(stage_key), self.default_profile)
+
+    def groups_for_stage(self, stage_key: int) -> list[CorrelationGroup]:
+        name = self.profile_for_stage(stage_key)
+        return self.profiles.get(name, []) if name is not None else []
+
+    def correlate(
+        self,
+        stage_key: int,
+        noise: np.ndarray,
+        segments: dict[str, np.ndarray],
+        classes: tuple[str, ...] = _CLASSES,
+    ) -> np.ndarray:
+        """Correlate rows of ``noise`` (``(n, D)``) in place; ``segments[class]`` = entity ids of
+        each class in slot order (slot offset = position in the concatenated layout)."""
+        offsets, start = {}, 0
+        for cls in _CLASSES:
+            offsets[cls] = start
+            start += len(segments.get(cls, ()))
+        for group in self.groups_for_stage(stage_key):
+            if group.entity_class not in classes:
+                continue
+            ids = list(segments.get(group.entity_class, ()))
+            if any(e not in ids for e in group.entity_ids):
+                continue
+            cols = np.array([offsets[group.entity_class] + ids.index(e) for e in group.entity_ids])
+            noise[:, cols] = apply_factor(group.factor, noise[:, cols])
+        return noise
+
+
+def _bad(message: str, **context: object) -> ValidationError:
+    return ValidationError(message, kind="InvalidCorrelation", context={"file": _FILE, **context})
+
+
+def parse_correlation(data: dict | None) -> CorrelationModel:
+    """Validate ``correlation.json`` and factor every group (profiles in name order)."""
+    if not data:
+        return CorrelationModel()
+    profiles_raw = data.get("profiles") or {}
+    if not profiles_raw:
+        raise _bad("correlation.json: 'profiles' must not be empty", field="profiles")
+    model = CorrelationModel(method=str(data.get("method", "spectral")), raw=data)
+    for pname in sorted(profiles_raw):
+        groups, mats, seen = [], [], set()
+        for gi, g in enumerate(profiles_raw[pname].get("correlation_groups", [])):
+            where = f"profiles.{pname}.correlation_groups[{gi}]"
+            ents = g.get("entities") or []
+            if not ents:
+                raise _bad(f"correlation.json: {where} has no entities", field=where)
+            types = {e.get("type") for e in ents}
+            if len(types) != 1 or next(iter(types)) not in _CLASSES:
+                raise _bad(
+                    f"correlation.json: {where} mixes or uses unknown entity types {sorted(map(str, types))}",
+                    field=where,
+                )
+            ids = tuple(int(e["id"]) for e in ents)
+            for e in ids:
+                if e in seen:
+                    raise _bad(
+                        f"correlation.json: entity id {e} appears in two groups of profile '{pname}'",
+                        field=where,
+                        entity_id=e,
+                    )
+                seen.add(e)
+            mat = np.asarray(g.get("matrix"), dtype=np.float64)
+            if mat.shape != (len(ids), len(ids)):
+                raise _bad(
+                    f"correlation.json: {where}.matrix must be {len(ids)}x{len(ids)}", field=where
+                )
+            if np.any(np.abs(mat - mat.T) > 1e-10):
+                raise _bad(f"correlation.json: {where}.matrix is not symmetric", field=where)
+            groups.append(
+                CorrelationGroup(
+                    str(g.get("name", "")), next(iter(types)), ids, spectral_factor(mat)
+                )
+            )
+            mats.append(mat)
+        model.profiles[pname] = groups
+        model.matrices[pname] = mats
+    if "default" in model.profiles:
+        model.default_profile = "default"
+    elif len(model.profiles) == 1:
+        model.default_profile = next(iter(model.profiles))
+    else:
+        raise _bad("correlation.json: several profiles but none named 'default'", field="profiles")
+    for entry in data.get("schedule") or []:
+        name = entry.get("profile_name")
+        if name not in model.profiles:
+            raise _bad(
+                f"correlation.json: schedule refers to unknown profile '{name}'",
+                field="schedule",
+                stage_id=entry.get("stage_id"),
+            )
+        model.schedule[int(entry["stage_id"])] = name
+    return model

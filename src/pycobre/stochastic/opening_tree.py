@@ -1,0 +1,115 @@
+"""Backward-pass opening tree (spec 11 §8, §16.7): per study stage an ``(n_open, D)`` array."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+
+from pycobre.errors import ValidationError
+from pycobre.stochastic.case_view import StageInfo
+from pycobre.stochastic.correlation import CorrelationModel
+from pycobre.stochastic.noise_layout import NoiseLayout
+from pycobre.stochastic.sampling.halton import halton_batch
+from pycobre.stochastic.sampling.lhs import lhs_batch
+from pycobre.stochastic.sampling.saa import saa_batch
+from pycobre.stochastic.sampling.sobol import sobol_batch
+from pycobre.stochastic.siphash import derive_opening_seed
+
+__all__ = ["generate_opening_tree", "read_user_tree"]
+
+_BATCH = {"lhs": lhs_batch, "qmc_sobol": sobol_batch, "qmc_halton": halton_batch}
+
+
+def generate_opening_tree(
+    stages: list[StageInfo],
+    n_open: list[int],
+    groups: np.ndarray,
+    layout: NoiseLayout,
+    tree_seed: int,
+    correlation: CorrelationModel,
+    historical_eta: Callable[[int, int], np.ndarray] | None = None,
+    n_windows: int = 0,
+) -> list[np.ndarray]:
+    """Generate the tree; ``historical_eta(window, t)`` gives the hydro η of a history window."""
+    for stage in stages:
+        if stage.sampling_method == "selective":
+            raise ValidationError(
+                f"sampling_method 'selective' of stage {stage.id} cannot generate an opening tree; "
+                "provide a pre-built tree instead (scenarios/noise_openings.parquet)",
+                kind="UnsupportedNoiseMethod",
+                context={"file": "stages.json", "stage_id": stage.id, "field": "sampling_method"},
+            )
+    dim = layout.dim
+    copies = [t > 0 and groups[t] == groups[t - 1] for t in range(len(stages))]
+    tree: list[np.ndarray | None] = [None] * len(stages)
+    saa_stages = [t for t, s in enumerate(stages) if not copies[t] and s.sampling_method == "saa"]
+    if saa_stages:
+        drawn = saa_batch(
+            tree_seed, [stages[t].id for t in saa_stages], [n_open[t] for t in saa_stages], dim
+        )
+        for t, values in zip(saa_stages, drawn, strict=True):
+            tree[t] = values
+    for t, stage in enumerate(stages):
+        if copies[t]:
+            prev = tree[t - 1]
+            values = np.zeros((n_open[t], dim))
+            k = min(prev.shape[0], n_open[t])
+            values[:k] = prev[:k]
+            tree[t] = values
+            continue
+        method = stage.sampling_method
+        if method == "historical_residuals":
+            values = np.zeros((n_open[t], dim))
+            if n_open[t]:
+                windows = derive_opening_seed(
+                    tree_seed, np.arange(n_open[t], dtype=np.int64), stage.id
+                )
+                for o, w in enumerate(np.atleast_1d(windows) % np.uint64(n_windows)):
+                    values[o, : len(layout.hydro_ids)] = historical_eta(int(w), t)
+            tree[t] = values
+            continue
+        if method in _BATCH:
+            tree[t] = _BATCH[method](tree_seed, stage.id, n_open[t], dim)
+        if not correlation.is_identity:
+            correlation.correlate(stage.id, tree[t], layout.segments())
+    return [np.ascontiguousarray(v) for v in tree]
+
+
+def read_user_tree(table: pa.Table, n_stages: int, dim: int) -> list[np.ndarray]:
+    """``noise_openings.parquet`` → per-stage arrays; every (stage, opening, entity) required."""
+    where = {"file": "scenarios/noise_openings.parquet"}
+    stage = np.asarray(table.column("stage_id").to_numpy(zero_copy_only=False), dtype=np.int64)
+    opening = np.asarray(
+        table.column("opening_index").to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    entity = np.asarray(table.column("entity_index").to_numpy(zero_copy_only=False), dtype=np.int64)
+    value = np.asarray(table.column("value").to_numpy(zero_copy_only=False), dtype=np.float64)
+    if len(np.unique(entity)) != dim or entity.min(initial=0) < 0 or entity.max(initial=-1) >= dim:
+        raise ValidationError(
+            f"noise_openings.parquet: expected entity_index 0..{dim - 1} (noise dimension {dim}), "
+            f"found {len(np.unique(entity))} distinct values",
+            kind="DimensionMismatch",
+            context={**where, "field": "entity_index"},
+        )
+    if sorted(np.unique(stage).tolist()) != list(range(n_stages)):
+        raise ValidationError(
+            f"noise_openings.parquet: expected stage_id 0..{n_stages - 1} (all study stages)",
+            kind="DimensionMismatch",
+            context={**where, "field": "stage_id"},
+        )
+    tree = []
+    for t in range(n_stages):
+        sel = stage == t
+        n_o = int(opening[sel].max()) + 1
+        values = np.full((n_o, dim), np.nan)
+        values[opening[sel], entity[sel]] = value[sel]
+        if np.isnan(values).any() or sel.sum() != n_o * dim:
+            raise ValidationError(
+                f"noise_openings.parquet: stage {t} is missing (opening, entity) rows",
+                kind="DimensionMismatch",
+                context={**where, "stage_id": t},
+            )
+        tree.append(values)
+    return tree

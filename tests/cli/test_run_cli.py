@@ -1,0 +1,54 @@
+"""`pycobre run` verb (spec 06 §3): exit codes, quiet mode, plain progress lines off a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pycobre.cli.main import main
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "deterministic"
+
+
+def test_run_quiet_writes_outputs(tmp_path, capsys):
+    code = main(["run", str(DATA / "d01-thermal-dispatch"), "--output", str(tmp_path), "--quiet"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert err == ""
+    assert (tmp_path / "training" / "_SUCCESS").is_file()
+    meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
+    assert meta["iterations"]["completed"] == 10
+    assert (tmp_path / "simulation").is_dir()
+
+
+def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):
+    code = main(["run", str(DATA / "d02-single-hydro"), "--output", str(tmp_path), "--threads", "1"])
+    assert code == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("iteration ")]
+    assert len(lines) == 10
+    assert lines[0].startswith("iteration 1/10  LB 2.626111e+06")
+    assert "Training complete" in err and "Lower bound:  2.62611e+06" in err
+    assert "warning: no random seed specified" in err
+
+
+def test_run_missing_case_is_io_error(tmp_path, capsys):
+    code = main(["run", str(tmp_path / "nope"), "--quiet"])
+    assert code == 2
+    assert "case directory not found" in capsys.readouterr().err
+
+
+def test_run_bad_threads_is_rejected(tmp_path, capsys):
+    code = main(["run", str(DATA / "d01-thermal-dispatch"), "--threads", "0", "--quiet"])
+    assert code != 0
+
+
+@pytest.mark.parametrize("env", ["2", "junk"])
+def test_threads_from_environment(monkeypatch, env):
+    from pycobre.cli.run_cmd import _threads
+
+    monkeypatch.setenv("COBRE_THREADS", env)
+    assert _threads(None) == (2 if env == "2" else 1)
+    assert _threads(3) == 3
