@@ -41,6 +41,8 @@ def produce(case: Path, out: Path, args: argparse.Namespace) -> None:
             training["stopping_rules"] = [{"type": "iteration_limit", "limit": args.iterations}]
         if args.no_simulation:
             cfg.setdefault("simulation", {})["enabled"] = False
+        if args.simulation_only:
+            training["enabled"] = False
         if args.simulate:
             cfg.setdefault("simulation", {}).update(enabled=True, num_scenarios=args.simulate)
         if args.prior:
@@ -106,6 +108,9 @@ def main() -> int:
     p.add_argument("--simulate", type=int, default=0, help="enable simulation with N scenarios")
     p.add_argument("--prior", type=Path, help="policy dir to warm start / resume from")
     p.add_argument("--mode", default="warm_start", choices=["warm_start", "resume"])
+    p.add_argument(
+        "--simulation-only", action="store_true", help="training off: simulate the --prior policy"
+    )
     c = sub.add_parser("compare")
     c.add_argument("policy_dir", type=Path)
     args = ap.parse_args()

@@ -27,7 +27,9 @@ from pycobre.stochastic import build_stochastic_model, write_stochastic_exports
 _RUNNER = "import cobre.run, sys; cobre.run.run(sys.argv[1], output_dir=sys.argv[2], skip_simulation=True)"
 
 
-def _prepare(case: Path, work: Path, method: str | None, openings: int | None, seed: int | None) -> Path:
+def _prepare(
+    case: Path, work: Path, method: str | None, openings: int | None, seed: int | None
+) -> Path:
     dst = work / case.name
     shutil.copytree(case, dst)
     out_dir = dst / "output"
@@ -53,8 +55,10 @@ def _prepare(case: Path, work: Path, method: str | None, openings: int | None, s
 
 def _compare_table(name: str, ref: Path, ours: Path, keys: list[str]) -> None:
     if not ref.exists() or not ours.exists():
-        print(f"  {name}: reference {'present' if ref.exists() else 'absent'}, "
-              f"pycobre {'present' if ours.exists() else 'absent'}")
+        print(
+            f"  {name}: reference {'present' if ref.exists() else 'absent'}, "
+            f"pycobre {'present' if ours.exists() else 'absent'}"
+        )
         return
     a = pq.read_table(ref).sort_by([(k, "ascending") for k in keys])
     b = pq.read_table(ours).sort_by([(k, "ascending") for k in keys])
@@ -67,8 +71,10 @@ def _compare_table(name: str, ref: Path, ours: Path, keys: list[str]) -> None:
         x = np.asarray(a.column(col).to_numpy(zero_copy_only=False), dtype=float)
         y = np.asarray(b.column(col).to_numpy(zero_copy_only=False), dtype=float)
         diff = np.abs(x - y)
-        print(f"  {name}.{col}: max abs diff {diff.max(initial=0.0):.3e}, "
-              f"bit-identical {int((x == y).sum())}/{x.size}")
+        print(
+            f"  {name}.{col}: max abs diff {diff.max(initial=0.0):.3e}, "
+            f"bit-identical {int((x == y).sum())}/{x.size}"
+        )
 
 
 def main() -> int:
@@ -88,8 +94,9 @@ def main() -> int:
         for case in args.cases:
             dst = _prepare(case.resolve(), work, args.method, args.openings, args.tree_seed)
             ref_out = work / f"{case.name}-cobre"
-            proc = subprocess.run([str(python), "-c", _RUNNER, str(dst), str(ref_out)],
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [str(python), "-c", _RUNNER, str(dst), str(ref_out)], capture_output=True, text=True
+            )
             print(f"{case.name}: cobre exit {proc.returncode}")
             if proc.returncode != 0:
                 print(proc.stderr[-2000:])
@@ -97,14 +104,30 @@ def main() -> int:
             ours_dir = work / f"{case.name}-pycobre"
             write_stochastic_exports(build_stochastic_model(dst), ours_dir)
             ref_dir = ref_out / "stochastic"
-            _compare_table("noise_openings", ref_dir / "noise_openings.parquet",
-                           ours_dir / "noise_openings.parquet", ["stage_id", "opening_index", "entity_index"])
-            _compare_table("inflow_seasonal_stats", ref_dir / "inflow_seasonal_stats.parquet",
-                           ours_dir / "inflow_seasonal_stats.parquet", ["hydro_id", "stage_id"])
-            _compare_table("inflow_ar_coefficients", ref_dir / "inflow_ar_coefficients.parquet",
-                           ours_dir / "inflow_ar_coefficients.parquet", ["hydro_id", "stage_id", "lag"])
-            _compare_table("inflow_annual_component", ref_dir / "inflow_annual_component.parquet",
-                           ours_dir / "inflow_annual_component.parquet", ["hydro_id", "stage_id"])
+            _compare_table(
+                "noise_openings",
+                ref_dir / "noise_openings.parquet",
+                ours_dir / "noise_openings.parquet",
+                ["stage_id", "opening_index", "entity_index"],
+            )
+            _compare_table(
+                "inflow_seasonal_stats",
+                ref_dir / "inflow_seasonal_stats.parquet",
+                ours_dir / "inflow_seasonal_stats.parquet",
+                ["hydro_id", "stage_id"],
+            )
+            _compare_table(
+                "inflow_ar_coefficients",
+                ref_dir / "inflow_ar_coefficients.parquet",
+                ours_dir / "inflow_ar_coefficients.parquet",
+                ["hydro_id", "stage_id", "lag"],
+            )
+            _compare_table(
+                "inflow_annual_component",
+                ref_dir / "inflow_annual_component.parquet",
+                ours_dir / "inflow_annual_component.parquet",
+                ["hydro_id", "stage_id"],
+            )
     return 0
 
 

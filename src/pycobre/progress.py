@@ -7,7 +7,10 @@ readable. Library code never prints: only the CLI creates these displays.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import threading
 import time
 from typing import IO, Any
 
@@ -32,6 +35,16 @@ def _is_tty(stream: IO[str]) -> bool:
         return False
 
 
+def _width(stream: IO[str]) -> int:
+    """Terminal width; ``COLUMNS`` is the hint when the stream is not a terminal (spec 06 §2)."""
+    if _is_tty(stream):
+        return shutil.get_terminal_size((120, 24)).columns
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 160
+
+
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.6e}"
 
@@ -47,8 +60,10 @@ class TrainingProgress:
         quiet: bool = False,
         rich: bool | None = None,
         color: bool | None = None,
+        width: int | None = None,
     ) -> None:
         self.total = total_iterations
+        self.width = width
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         self.use_rich = (not quiet) and (_is_tty(self.stream) if rich is None else rich)
@@ -72,11 +87,14 @@ class TrainingProgress:
             )
 
             console = Console(
-                file=self.stream, force_terminal=True if self.color else None, no_color=self.color is False
+                file=self.stream,
+                force_terminal=True if self.color else None,
+                no_color=self.color is False,
+                width=self.width or _width(self.stream),
             )
             self._progress = Progress(
                 TextColumn("[bold]Training"),
-                BarColumn(),
+                BarColumn(bar_width=24),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[info]}"),
                 TimeElapsedColumn(),
@@ -124,9 +142,15 @@ class TrainingProgress:
 
 
 class SimulationProgressBar:
-    """Scenario counter for the simulation phase (same terminal/plain rule)."""
+    """Scenario counter for the simulation phase (same terminal/plain rule).
 
-    def __init__(self, total: int, *, stream: IO[str] | None = None, quiet: bool = False) -> None:
+    ``update(completed, total)`` may be called from worker threads; the total is taken from the
+    first call when not given up front.
+    """
+
+    def __init__(
+        self, total: int | None = None, *, stream: IO[str] | None = None, quiet: bool = False
+    ) -> None:
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
@@ -134,33 +158,43 @@ class SimulationProgressBar:
         self._progress: Any = None
         self._task: Any = None
         self._last_print = 0.0
+        self._lock = threading.Lock()
 
     def __enter__(self) -> SimulationProgressBar:
-        if self.use_rich:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(
-                TextColumn("[bold]Simulation"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=Console(file=self.stream),
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("simulation", total=self.total)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
 
-    def update(self, completed: int) -> None:
+    def _start_rich(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]Simulation"),
+            BarColumn(bar_width=24),
+            MofNCompleteColumn(),
+            console=Console(file=self.stream, width=_width(self.stream)),
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("simulation", total=self.total)
+
+    def update(self, completed: int, total: int | None = None) -> None:
         if self.quiet:
             return
-        if self._progress is not None:
-            self._progress.update(self._task, completed=completed)
-            return
-        now = time.perf_counter()
-        if completed >= self.total or now - self._last_print > 2.0:
-            self._last_print = now
-            print(f"simulation {completed}/{self.total} scenarios", file=self.stream, flush=True)
+        with self._lock:
+            if total is not None:
+                self.total = total
+            if self.use_rich:
+                if self._progress is None:
+                    self._start_rich()
+                self._progress.update(self._task, completed=completed, total=self.total)
+                return
+            now = time.perf_counter()
+            done = self.total is not None and completed >= self.total
+            if done or now - self._last_print > 2.0:
+                self._last_print = now
+                total_s = "?" if self.total is None else str(self.total)
+                print(f"simulation {completed}/{total_s} scenarios", file=self.stream, flush=True)

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pycobre.errors import CaseNotFoundError, CobreError, CobreIOError, RunError
+from pycobre.errors import (
+    CaseNotFoundError,
+    CheckpointError,
+    CobreError,
+    CobreIOError,
+    OutputNotFoundError,
+    RunError,
+)
 
 __all__ = ["run", "RunContext", "prepare", "resolve_threads"]
 
@@ -89,7 +96,9 @@ def prepare(case_dir: str | os.PathLike[str], config_overrides: dict | None = No
     if config_overrides:
         from pycobre.io.config import apply_overrides, resolve_config
 
-        system = _with_config(system, resolve_config(apply_overrides(dict(system.config), config_overrides)))
+        system = _with_config(
+            system, resolve_config(apply_overrides(dict(system.config), config_overrides))
+        )
     seed = TrainingSettings.from_config(system.config).seed
     stochastic = build_stochastic_model(system, seed=seed)
     templates = list(build_stage_templates(system, stochastic))
@@ -111,16 +120,36 @@ def _write_preprocessing(ctx: RunContext, out: Path) -> None:
 
     cfg = ctx.system.config
     if (cfg.get("exports") or {}).get("stochastic"):
-        mod = _optional("pycobre.io.output.stochastic")
+        mod = _optional("pycobre.stochastic")
         fn = getattr(mod, "write_stochastic_exports", None) if mod is not None else None
         if fn is not None:
             try:
-                _call_with_supported(fn, out, ctx.stochastic, system=ctx.system)
+                fn(ctx.stochastic, out / "stochastic")
             except Exception as exc:  # spec 20 §6 step 5: warn, do not fail
                 log.warning("stochastic export failed: %s", exc)
-    prov = {k: v for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items() if not k.startswith("_")}
+    _write_fpha_planes(ctx, out)
+    prov = {
+        k: v
+        for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
+        if not k.startswith("_")
+    }
     write_scaling_report(out / "training" / "scaling_report.json", _scaling_report(ctx))
     write_model_provenance(out / "training" / "model_provenance.json", prov)
+
+
+def _write_fpha_planes(ctx: RunContext, out: Path) -> None:
+    """``hydro_models/fpha_hyperplanes.parquet`` when some hydro uses computed planes."""
+    lp = _optional("pycobre.lp")
+    fn = getattr(lp, "computed_fpha_table", None) if lp is not None else None
+    if fn is None:
+        return
+    table = fn(ctx.system, ctx.templates)
+    if table is None or table.num_rows == 0:
+        return
+    from pycobre.io.output.atomic import write_parquet_atomic
+
+    (out / "hydro_models").mkdir(parents=True, exist_ok=True)
+    write_parquet_atomic(table, out / "hydro_models" / "fpha_hyperplanes.parquet")
 
 
 def _solver_version() -> str | None:
@@ -157,7 +186,9 @@ def run(
     """Load, train, simulate and write a case; returns the summary dict of spec 20 §6."""
     case = Path(case_dir)
     if not case.is_dir():
-        raise CaseNotFoundError(f"case directory does not exist: {case}", context={"path": str(case)})
+        raise CaseNotFoundError(
+            f"case directory does not exist: {case}", context={"path": str(case)}
+        )
     try:
         n_threads = resolve_threads(threads, workers)
         ctx = prepare(case, config_overrides)
@@ -178,6 +209,8 @@ def run(
             simulation_display=_simulation_display,
             shutdown=_shutdown,
         )
+    except OutputNotFoundError as exc:  # a policy to read is missing: not a write failure
+        raise RunError(str(exc), inner=exc) from exc
     except (CaseNotFoundError, CobreIOError, RunError):
         raise
     except OSError as exc:
@@ -254,7 +287,9 @@ def _run_prepared(
         "stochastic": ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None,
         "hydro_models": _hydro_models_summary(ctx),
         "provenance": {
-            k: v for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items() if not k.startswith("_")
+            k: v
+            for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
+            if not k.startswith("_")
         },
     }
     pools = None
@@ -269,7 +304,9 @@ def _run_prepared(
         boundary = None
         bcfg = policy_cfg.get("boundary")
         if bcfg:
-            boundary = boundary_cuts_from(out / str(bcfg["path"]), int(bcfg.get("source_stage", 0)), ctx.n_state)
+            boundary = boundary_cuts_from(
+                out / str(bcfg["path"]), int(bcfg.get("source_stage", 0)), ctx.n_state
+            )
 
         def on_iteration(rec: Any) -> None:
             if iteration_display is not None:
@@ -305,17 +342,21 @@ def _run_prepared(
             status="complete" if outcome.error is None else "partial",
         )
         exports = cfg.get("exports") or {}
-        write_checkpoint(
-            policy_dir,
-            outcome,
-            ctx.n_state,
-            version=pycobre.__version__,
-            export_states=bool(exports.get("states")),
-            archive_states=bool(exports.get("states")) or (sel.enabled and sel.method == "domination"),
-        )
+        try:
+            write_checkpoint(
+                policy_dir,
+                outcome,
+                ctx.n_state,
+                version=pycobre.__version__,
+                export_states=bool(exports.get("states")),
+                archive_states=bool(exports.get("states"))
+                or (sel.enabled and sel.method == "domination"),
+            )
+        except CheckpointError as exc:
+            raise CobreIOError(str(exc), kind="OutputWrite", context=exc.context) from exc
         if outcome.error is not None:
             raise outcome.error
-        pools = outcome.pools
+        pools = outcome  # simulate() accepts the training outcome (pools and bases)
         last = outcome.last
         result.update(
             converged=outcome.converged,
@@ -327,7 +368,9 @@ def _run_prepared(
         )
     sim_cfg = cfg.get("simulation") or {}
     if not skip_simulation and sim_cfg.get("enabled") and int(sim_cfg.get("num_scenarios", 0)) > 0:
-        result["simulation"] = _simulate(ctx, out, pools, policy_dir, n_threads, validate, simulation_display, result)
+        result["simulation"] = _simulate(
+            ctx, out, pools, policy_dir, n_threads, validate, simulation_display, result
+        )
     else:
         (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
@@ -372,9 +415,13 @@ def _simulate(
     if pools is None:  # simulation-only: the policy comes from disk
         from pycobre.sddp.checkpoint import read_checkpoint
 
-        data = read_checkpoint(policy_dir, n_state=ctx.n_state, n_stages=len(ctx.templates), validate=validate)
+        data = read_checkpoint(
+            policy_dir, n_state=ctx.n_state, n_stages=len(ctx.templates), validate=validate
+        )
         pools = data
         result["lower_bound"] = float(data.metadata.final_lower_bound)
+    import pycobre
+
     res = _call_with_supported(
         fn,
         ctx.system,
@@ -384,8 +431,14 @@ def _simulate(
         output_dir=out,
         threads=n_threads,
         progress=display,
+        version=pycobre.__version__,
+        validate_compatibility=validate,
     )
     if isinstance(res, dict) and "n_scenarios" in res:
         return {"n_scenarios": int(res["n_scenarios"]), "completed": int(res.get("completed", 0))}
-    n = int(getattr(res, "scenarios", (ctx.system.config.get("simulation") or {}).get("num_scenarios", 0)))
+    n = int(
+        getattr(
+            res, "scenarios", (ctx.system.config.get("simulation") or {}).get("num_scenarios", 0)
+        )
+    )
     return {"n_scenarios": n, "completed": int(getattr(res, "completed", n))}

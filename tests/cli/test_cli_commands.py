@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.cli._cases import EXAMPLES
 
 import pycobre
 from pycobre.cli import main as cli_main
 from pycobre.cli.main import main
 from pycobre.errors import CobreIOError, SolverError, ValidationError
-from tests.cli._cases import EXAMPLES
 
 
 def run_cli(capsys, *argv):

@@ -9,9 +9,9 @@ import sys
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from tests.cli._cases import ALL_CASES, case_copy, edit_json, read_table, write_table
 
 from pycobre.cli.main import main
-from tests.cli._cases import ALL_CASES, case_copy, edit_json, read_table, write_table
 
 
 def run_cli(capsys, *argv):

@@ -24,7 +24,9 @@ def test_run_quiet_writes_outputs(tmp_path, capsys):
 
 
 def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):
-    code = main(["run", str(DATA / "d02-single-hydro"), "--output", str(tmp_path), "--threads", "1"])
+    code = main(
+        ["run", str(DATA / "d02-single-hydro"), "--output", str(tmp_path), "--threads", "1"]
+    )
     assert code == 0
     err = capsys.readouterr().err
     lines = [ln for ln in err.splitlines() if ln.startswith("iteration ")]
@@ -52,3 +54,17 @@ def test_threads_from_environment(monkeypatch, env):
     monkeypatch.setenv("COBRE_THREADS", env)
     assert _threads(None) == (2 if env == "2" else 1)
     assert _threads(3) == 3
+
+
+def test_run_1dtoy_with_simulation_and_two_threads(tmp_path, capsys):
+    toy = Path(__file__).resolve().parents[2] / "examples" / "1dtoy"
+    code = main(["run", str(toy), "--output", str(tmp_path), "--threads", "2", "--quiet"])
+    assert code == 0
+    sim = tmp_path / "simulation"
+    assert (sim / "_SUCCESS").is_file() and (sim / "metadata.json").is_file()
+    for entity in ("buses", "costs", "hydros", "thermals"):
+        assert list((sim / entity).rglob("*.parquet")), entity
+    meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
+    assert meta["iterations"]["completed"] == 128
+    assert meta["distribution"]["threads_per_rank"] == 2
+    assert (tmp_path / "policy" / "metadata.json").is_file()

@@ -81,7 +81,26 @@ def test_expectation_bounds_and_domination_selection():
     }
     out = _train(TOY, sel)
     assert [r.cuts_active for r in out.records[:20]] == [
-        3, 6, 9, 12, 12, 15, 18, 21, 24, 25, 28, 31, 34, 37, 39, 42, 45, 48, 51, 53
+        3,
+        6,
+        9,
+        12,
+        12,
+        15,
+        18,
+        21,
+        24,
+        25,
+        28,
+        31,
+        34,
+        37,
+        39,
+        42,
+        45,
+        48,
+        51,
+        53,
     ]
     assert out.records[4].lower_bound == pytest.approx(1_609_018.629841, rel=1e-9)
     assert out.records[9].lower_bound == pytest.approx(1_998_656.419212, rel=1e-9)
@@ -110,8 +129,17 @@ def test_cvar_lower_bounds(tmp_path, lam, expected):
 def test_run_writes_training_outputs(tmp_path):
     res = run(TOY, tmp_path / "out", skip_simulation=True)
     assert set(res) == {
-        "converged", "iterations", "lower_bound", "upper_bound", "gap_percent", "total_time_ms",
-        "output_dir", "simulation", "stochastic", "hydro_models", "provenance",
+        "converged",
+        "iterations",
+        "lower_bound",
+        "upper_bound",
+        "gap_percent",
+        "total_time_ms",
+        "output_dir",
+        "simulation",
+        "stochastic",
+        "hydro_models",
+        "provenance",
     }
     assert res["iterations"] == 128 and res["converged"] is False
     assert res["simulation"] is None
@@ -119,10 +147,18 @@ def test_run_writes_training_outputs(tmp_path):
     out = Path(res["output_dir"])
     tr = out / "training"
     for rel in (
-        "metadata.json", "convergence.parquet", "scaling_report.json", "model_provenance.json",
-        "solver/iterations.parquet", "solver/retry_histogram.parquet", "timing/iterations.parquet",
-        "dictionaries/codes.json", "dictionaries/entities.csv", "dictionaries/variables.csv",
-        "dictionaries/bounds.parquet", "dictionaries/state_dictionary.json",
+        "metadata.json",
+        "convergence.parquet",
+        "scaling_report.json",
+        "model_provenance.json",
+        "solver/iterations.parquet",
+        "solver/retry_histogram.parquet",
+        "timing/iterations.parquet",
+        "dictionaries/codes.json",
+        "dictionaries/entities.csv",
+        "dictionaries/variables.csv",
+        "dictionaries/bounds.parquet",
+        "dictionaries/state_dictionary.json",
     ):
         assert (tr / rel).stat().st_size > 0, rel
     assert (tr / "_SUCCESS").stat().st_size == 0
@@ -132,7 +168,10 @@ def test_run_writes_training_outputs(tmp_path):
     assert meta["iterations"] == {"completed": 128, "converged_at": None}
     assert meta["convergence"]["termination_reason"] == "iteration_limit"
     assert meta["configuration"] == {
-        "seed": 42, "max_iterations": 128, "forward_passes": 1, "stopping_mode": "any",
+        "seed": 42,
+        "max_iterations": 128,
+        "forward_passes": 1,
+        "stopping_mode": "any",
         "policy_mode": "fresh",
     }
     assert meta["row_pool"]["total_generated"] == 128 * 3

@@ -26,7 +26,9 @@ def _cvar_case(tmp_path: Path, lam: float) -> Path:
 
 
 def _train(case: Path, limit: int, threads: int = 1):
-    ctx = prepare(case, {"training": {"stopping_rules": [{"type": "iteration_limit", "limit": limit}]}})
+    ctx = prepare(
+        case, {"training": {"stopping_rules": [{"type": "iteration_limit", "limit": limit}]}}
+    )
     out = train(ctx.system, stochastic=ctx.stochastic, templates=ctx.templates, threads=threads)
     if out.error is not None:
         raise out.error

@@ -88,8 +88,17 @@ def test_d03_cut_selection_and_budget_keep_the_optimum():
         assert s.active_after_budget == (6 if s.iteration >= 3 else 3 * s.iteration)
 
 
-@pytest.mark.slow
-def test_d12_par_annual_completes():
+def test_d12_par_annual_full_cut_rows():
+    """PAR(p)-A: full cut rows give LB = UB (spec 10 §11.2), 20 iterations."""
     out = _train("d12-par-annual")
     assert out.iterations == 20
-    assert out.records[-1].lower_bound > 0
+    last = out.records[-1]
+    assert last.lower_bound == pytest.approx(16_613_296_859.68, rel=1e-9)
+    assert abs(last.gap) < 1e-9
+
+
+def test_d12_par_annual_cobre_compat_masked_rows():
+    """Compatibility mode reproduces Cobre's masked cut rows (LB above UB, spec 10 §11.2)."""
+    out = _train("d12-par-annual", {"modeling": {"cobre_compat": True}})
+    assert out.records[0].lower_bound == pytest.approx(19_934_005_306.98, rel=1e-12)
+    assert out.records[-1].lower_bound > out.records[-1].upper_bound_mean

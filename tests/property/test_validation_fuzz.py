@@ -15,9 +15,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.cli._cases import DETERMINISTIC, EXAMPLES
 
 from pycobre.io.validate import validate
-from tests.cli._cases import DETERMINISTIC, EXAMPLES
 
 SOURCES = [EXAMPLES / "1dtoy", DETERMINISTIC / "d13-generic-constraint",
            DETERMINISTIC / "d14-block-factors", DETERMINISTIC / "d05-fpha-constant-head"]

@@ -85,3 +85,24 @@ def test_balances_close_along_noisy_trajectories(case):
             assert np.isfinite(total).all()
             assert r.stage_cost * 1000 == pytest.approx(float(q["immediate_cost"]))
             x = r.state_out
+
+
+def test_prescaling_keeps_optimum_and_narrows_coefficient_range(case):
+    from pycobre.lp import build_template, scaling_report
+
+    system, stoch, templates = case
+    x0 = initial_state(system, stoch)
+    for tp in templates[:3]:
+        plain = StageLP(build_template(tp.data, prescale=False))
+        scaled = StageLP(tp)
+        eta = stoch.openings(tp.data.index)[0]
+        for lp in (plain, scaled):
+            lp.set_state(x0)
+            lp.set_noise(eta)
+            lp.add_cuts(np.full((1, lp.n_state), -0.01), np.array([5.0]))
+        a, b = plain.solve(), scaled.solve()
+        assert b.objective == pytest.approx(a.objective, rel=1e-9, abs=1e-9)
+        assert b.theta == pytest.approx(a.theta, rel=1e-7, abs=1e-7)
+    rep = scaling_report(templates)[0]
+    spread = {k: rep[k]["coefficient_max"] / rep[k]["coefficient_min"] for k in ("before", "after")}
+    assert spread["after"] < spread["before"]

@@ -84,3 +84,47 @@ def test_d04_spot_price_and_water_value_signs():
     # bus 1 has deficit in stage 0 -> spot price = deficit cost (spec 13 §4)
     assert q["bus_spot_price"][1, 0] == pytest.approx(1000.0)
     assert np.all(q["hydro_water_value_per_hm3"] <= 1e-9)
+    # without NCS the cost components (curtailment excluded) add up to the immediate cost
+    from pycobre.lp.extract import COST_COMPONENTS
+
+    comps = dict(zip(COST_COMPONENTS, q["cost_components"], strict=True))
+    assert comps["curtailment_cost"] == 0.0
+    assert sum(comps.values()) == pytest.approx(float(q["immediate_cost"]), rel=1e-12)
+    assert comps["deficit_cost"] == pytest.approx(5 * 1000 * 730, rel=1e-12)  # myopic stage 0
+
+
+@pytest.mark.parametrize(
+    ("compat", "expected"),
+    [(False, 16_613_296_859.68), (True, 19_934_005_306.98)],
+)
+def test_d12_par_annual_full_vs_masked_cut_rows(compat, expected):
+    """Spec 10 §11.2: full cut rows give LB = UB; Cobre's masked rows overshoot (compat only)."""
+    from dataclasses import replace
+
+    from pycobre.lp import build_template
+    from pycobre.lp.from_system import stage_inputs
+
+    system = load_case(CASES / "d12-par-annual")
+    stoch = build_stochastic_model(system)
+    data = [replace(d, cobre_compat=compat) for d in stage_inputs(system, stoch)]
+    lps = [StageLP(build_template(d)) for d in data]
+    for t, lp in enumerate(lps):
+        lp.set_noise(stoch.openings(t)[0])  # one opening per stage: in-sample = deterministic
+    x0 = initial_state(system, stoch)
+    for _ in range(3):
+        x, trial, ub = x0, [], 0.0
+        for lp in lps:
+            lp.set_state(x)
+            r = lp.solve()
+            ub += r.stage_cost
+            trial.append(x)
+            x = r.state_out
+        for t in range(len(lps) - 1, 0, -1):
+            lps[t].set_state(trial[t])
+            r = lps[t].solve()
+            lps[t - 1].add_cuts(r.state_duals[None, :], np.array([r.objective - r.state_duals @ trial[t]]))
+        lps[0].set_state(x0)
+        lb = lps[0].solve().objective * 1000
+    assert lb == pytest.approx(expected, abs=0.01)
+    if compat:
+        assert lb > ub * 1000  # invalid cuts: lower bound above the upper bound

@@ -86,3 +86,18 @@ def test_precomputed_planes_stage_rows_win_over_all_stage_rows():
     )
     with pytest.raises(ValidationError, match="no plane"):
         src.planes(hydro(5), stage(0), cfg, cfg)
+
+
+def test_evaporation_needs_season_and_geometry():
+    from pycobre.lp.from_system import _evaporation
+
+    ev = NS(coefficients_mm=(100.0,) * 12, reference_volumes_hm3=None)
+    h = NS(id=9, evaporation=ev, min_storage_hm3=0.0, max_storage_hm3=200.0)
+    geo = {9: (np.array([0.0, 100.0, 200.0]), np.array([0.5, 1.0, 1.5]))}
+    has, k0, kv = _evaporation(None, [h], stage(0, 0), 730.0, geo)
+    assert has[0] and kv[0] == pytest.approx(1 / 5256) and k0[0] == pytest.approx(25 / 1314)
+    with pytest.raises(ValidationError, match="season_id") as err:
+        _evaporation(None, [h], stage(4, None), 730.0, geo)
+    assert err.value.context["entity_id"] == "9"
+    with pytest.raises(ValidationError, match="hydro_geometry.parquet"):
+        _evaporation(None, [h], stage(0, 0), 730.0, {})

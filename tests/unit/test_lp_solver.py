@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pycobre.errors import SolverError
 from pycobre.lp.options import RETRY_LADDER, STANDARD_OPTIONS, simplex_iteration_limit
 from pycobre.lp.stage_lp import StageLP
 from pycobre.lp.synthetic import make_stage
@@ -161,3 +162,28 @@ def test_min_outflow_soft_row_and_generic_equality_slack():
     assert q["thermal_generation_mw"][0, 0] == pytest.approx(20.0)
     # outflow slack 3 x 2 + thermal 20 x 1 + excess 20 x 0.01, all x 730 h (water turbined free)
     assert r.stage_cost * 1000 == pytest.approx(730 * (3 * 2 + 20 * 1 + 20 * 0.01), rel=1e-12)
+
+
+def test_reinstalled_basis_needs_no_iterations_after_cold_reset():
+    lp = StageLP(build_template(hydro_stage(hydros=[{**HYD, "inflow_mean": 40}] * 3)))
+    lp.add_cuts(np.array([[-0.3, -0.2, -0.1]]), np.array([80.0]))
+    lp.set_state(np.array([100.0, 50.0, 20.0]))
+    cold = lp.solve()
+    assert cold.simplex_iterations > 0
+    b = lp.get_basis()
+    lp.clear_basis()
+    again = lp.solve(b)
+    assert again.simplex_iterations == 0
+    assert again.basis_offered and not cold.basis_offered
+    assert again.objective == pytest.approx(cold.objective, rel=1e-12)
+
+
+def test_free_theta_lets_terminal_cuts_bind():
+    lp = StageLP(build_template(hydro_stage(hydros=[{**HYD, "inflow_mean": 40}], is_last=True)))
+    lp.set_state(np.array([100.0]))
+    lp.add_cuts(np.array([[-1.0]]), np.array([500.0]))
+    with pytest.raises(SolverError, match="cut row 0"):  # theta fixed at 0 violates the cut
+        lp.solve()
+    lp.free_theta()
+    r = lp.solve()
+    assert r.theta == pytest.approx(500.0 - r.state_out[0])

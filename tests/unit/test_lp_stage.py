@@ -263,4 +263,5 @@ def test_unbounded_stage_names_the_open_column():
     with pytest.raises(SolverError) as err:
         lp.solve()
     assert err.value.kind == "Unbounded"
+    assert err.value.retry_attempts == 12  # every ladder level tried (spec 12 §3.1)
     assert "ncs_generation[ncs 4, block 0]" in str(err.value)

@@ -280,3 +280,47 @@ def test_metadata_reader_rejects_bad_files(text, fragment):
     with pytest.raises(CobreIOError, match=fragment) as info:
         PolicyMetadata.from_json(text, source="p/metadata.json")
     assert info.value.context["file"] == "p/metadata.json"
+
+
+def test_interrupted_overwrite_reads_as_incomplete(tmp_path, monkeypatch):
+    import pycobre.io.policy.checkpoint as ckpt
+
+    out = write_policy(tmp_path / "policy", _policy())
+    calls = {"n": 0}
+    real = ckpt.encode_stage_cuts
+
+    def failing(stage):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("killed")
+        return real(stage)
+
+    monkeypatch.setattr(ckpt, "encode_stage_cuts", failing)
+    with pytest.raises(RuntimeError):
+        write_policy(out, _policy())
+    with pytest.raises(OutputNotFoundError, match="incomplete policy checkpoint"):
+        read_policy(out)
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (1e16, "1e16"),
+        (1e15, "1000000000000000.0"),
+        (1e-5, "0.00001"),
+        (3.14e-5, "0.0000314"),
+        (1.5e-7, "1.5e-7"),
+        (1e-14, "1e-14"),
+        (0.0001, "0.0001"),
+        (100.0, "100.0"),
+        (-2.5, "-2.5"),
+        (0.0, "0.0"),
+        (1.23e20, "1.23e20"),
+        (2626111.1111111124, "2626111.1111111124"),
+        (float("nan"), "null"),
+    ],
+)
+def test_rust_float_format(value, text):
+    from pycobre.io.output.cobre_json import rust_float
+
+    assert rust_float(value) == text

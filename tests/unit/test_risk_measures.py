@@ -37,7 +37,9 @@ def test_cut_aggregation_table(measure, mu, alpha, pi):
 
 def test_single_opening_returns_input_cut():
     for m in (Expectation(), CVaR(0.3, 0.7)):
-        a, p = aggregate_cut(m, np.array([5.0]), np.array([42.0]), np.array([[7.0, 8.0, 9.0]]), np.array([1.0]))
+        a, p = aggregate_cut(
+            m, np.array([5.0]), np.array([42.0]), np.array([[7.0, 8.0, 9.0]]), np.array([1.0])
+        )
         assert a == 42.0
         np.testing.assert_allclose(p, [7, 8, 9])
 
@@ -46,7 +48,13 @@ def test_non_uniform_probabilities():
     p = np.array([0.5, 0.3, 0.2])
     m = CVaR(0.5, 0.5)
     np.testing.assert_allclose(m.weights(np.array([100.0, 300.0, 200.0]), p), [0.25, 0.45, 0.30])
-    a, pi = aggregate_cut(m, np.array([100.0, 300.0, 200.0]), np.array([10.0, 30.0, 20.0]), np.array([[1.0], [3.0], [2.0]]), p)
+    a, pi = aggregate_cut(
+        m,
+        np.array([100.0, 300.0, 200.0]),
+        np.array([10.0, 30.0, 20.0]),
+        np.array([[1.0], [3.0], [2.0]]),
+        p,
+    )
     assert a == pytest.approx(22.0)
     np.testing.assert_allclose(pi, [2.2])
 

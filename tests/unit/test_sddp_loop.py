@@ -24,8 +24,16 @@ def hydro_problem(inflows=(40.0, 10.0), sigma=0.0, n_open=1):
     templates = [
         build_template(
             make_stage(
-                hydros=[{"vmax": 200.0, "qmax": 50.0, "omax": 50.0, "gmax": 50.0,
-                         "inflow_mean": q, "inflow_sigma": sigma}],
+                hydros=[
+                    {
+                        "vmax": 200.0,
+                        "qmax": 50.0,
+                        "omax": 50.0,
+                        "gmax": 50.0,
+                        "inflow_mean": q,
+                        "inflow_sigma": sigma,
+                    }
+                ],
                 thermals=[{"max": 100.0, "cost": 50.0}],
                 buses=[{"load": 80.0}],
                 index=t,
@@ -41,10 +49,20 @@ def hydro_problem(inflows=(40.0, 10.0), sigma=0.0, n_open=1):
         return openings[t][np.random.default_rng([k, m, t]).integers(n_open)]
 
     return TrainingProblem(
-        n_stages=T, n_state=1, n_hydros=1, n_lags=0, discount=np.ones(T),
-        cumulative_discount=np.ones(T), initial_state=np.array([100.0]), openings=openings,
-        risk_measures=[Expectation()] * T, transitions=[TransitionRecord()] * T, lag_seed=None,
-        forward_noise=noise, make_lp=lambda t: StageLP(templates[t]), templates=templates,
+        n_stages=T,
+        n_state=1,
+        n_hydros=1,
+        n_lags=0,
+        discount=np.ones(T),
+        cumulative_discount=np.ones(T),
+        initial_state=np.array([100.0]),
+        openings=openings,
+        risk_measures=[Expectation()] * T,
+        transitions=[TransitionRecord()] * T,
+        lag_seed=None,
+        forward_noise=noise,
+        make_lp=lambda t: StageLP(templates[t]),
+        templates=templates,
     )
 
 
@@ -70,7 +88,9 @@ def test_deterministic_two_stage_optimum():
 
 def test_results_do_not_depend_on_thread_count():
     prob_args = dict(inflows=(40.0, 10.0, 20.0, 30.0), sigma=5.0, n_open=5)
-    runs = [train_problem(hydro_problem(**prob_args), settings(m=4, limit=8), threads=n) for n in (1, 3)]
+    runs = [
+        train_problem(hydro_problem(**prob_args), settings(m=4, limit=8), threads=n) for n in (1, 3)
+    ]
     for a, b in zip(runs[0].records, runs[1].records, strict=True):
         assert b.lower_bound == pytest.approx(a.lower_bound, rel=1e-12)
         assert b.upper_bound_mean == pytest.approx(a.upper_bound_mean, rel=1e-12)
@@ -95,8 +115,15 @@ def test_stop_request_from_callback_and_shutdown_event():
 def test_resume_continues_iteration_numbers():
     first = train_problem(hydro_problem(), settings(limit=5))
     warm = [
-        type("Stored", (), {"intercepts": p.intercepts[: p.high_water], "coefficients": p.coefs[: p.high_water],
-                            "is_active": p.active[: p.high_water]})
+        type(
+            "Stored",
+            (),
+            {
+                "intercepts": p.intercepts[: p.high_water],
+                "coefficients": p.coefs[: p.high_water],
+                "is_active": p.active[: p.high_water],
+            },
+        )
         for p in first.pools
     ]
     out = train_problem(hydro_problem(), settings(limit=10), warm_start=warm, start_iteration=5)

@@ -20,15 +20,27 @@ from pycobre.sddp.solver_stats import SolverStats
 
 
 def rec(k, lb=100.0, ub=110.0, gap_pct=100 * 10 / 110):
-    return IterationRecord(k, lb, ub, 0.0, 0.0, 10 / 110, gap_pct, 3, 0, 3 * k, 5, 7, 15, 1, 44, 1, 2)
+    return IterationRecord(
+        k, lb, ub, 0.0, 0.0, 10 / 110, gap_pct, 3, 0, 3 * k, 5, 7, 15, 1, 44, 1, 2
+    )
 
 
 def test_convergence_schema_and_null_gap():
     t = convergence_table([rec(1), rec(2, lb=-5.0, gap_pct=None)])
     assert t.schema.names == [
-        "iteration", "lower_bound", "upper_bound_mean", "upper_bound_std", "gap_percent",
-        "cuts_added", "cuts_removed", "cuts_active", "time_forward_ms", "time_backward_ms",
-        "time_total_ms", "forward_passes", "lp_solves",
+        "iteration",
+        "lower_bound",
+        "upper_bound_mean",
+        "upper_bound_std",
+        "gap_percent",
+        "cuts_added",
+        "cuts_removed",
+        "cuts_active",
+        "time_forward_ms",
+        "time_backward_ms",
+        "time_total_ms",
+        "forward_passes",
+        "lp_solves",
     ]
     assert t.schema.field("iteration").type == pa.int32()
     assert t.schema.field("cuts_active").type == pa.int64()
@@ -57,7 +69,9 @@ def test_solver_tables_and_forward_only_histogram():
     assert it.schema.field("opening").nullable
     rows = it.to_pylist()
     assert [(r["phase"], r["opening"]) for r in rows] == [("forward", None), ("backward", 4)]
-    assert rows[0]["lp_solves"] == 2 and rows[0]["lp_retries"] == 1 and rows[0]["retry_attempts"] == 2
+    assert (
+        rows[0]["lp_solves"] == 2 and rows[0]["lp_retries"] == 1 and rows[0]["retry_attempts"] == 2
+    )
     assert rows[1]["lp_retries"] == 1
     assert hist.to_pylist() == [
         {"iteration": 1, "phase": "forward", "stage": 0, "retry_level": 1, "count": 1}
@@ -81,25 +95,53 @@ def test_write_training_outputs_layout(tmp_path):
         resolved=None,
     )
     outcome = SimpleNamespace(
-        records=[rec(1), rec(2)], selection_records=[], solver_stats=SolverStats(),
-        last=rec(2), converged=False, started_at="2026-01-01T00:00:00Z",
-        completed_at="2026-01-01T00:00:01Z", total_time_ms=1000, seed=42, max_iterations=2,
-        forward_passes=1, stopping_mode="any", policy_mode="fresh", iterations=2,
-        termination_reason="iteration_limit", total_cuts_generated=2, total_cuts_active=2,
+        records=[rec(1), rec(2)],
+        selection_records=[],
+        solver_stats=SolverStats(),
+        last=rec(2),
+        converged=False,
+        started_at="2026-01-01T00:00:00Z",
+        completed_at="2026-01-01T00:00:01Z",
+        total_time_ms=1000,
+        seed=42,
+        max_iterations=2,
+        forward_passes=1,
+        stopping_mode="any",
+        policy_mode="fresh",
+        iterations=2,
+        termination_reason="iteration_limit",
+        total_cuts_generated=2,
+        total_cuts_active=2,
         peak_active=2,
     )
     root = write_training_outputs(tmp_path, outcome, system, n_state=2, version="0.1.0")
     meta = json.loads((root / "metadata.json").read_text())
-    assert list(meta)[:4] == ["cobre_version", "hostname", "solver", "started_at"]  # no solver_version
+    assert list(meta)[:4] == [
+        "cobre_version",
+        "hostname",
+        "solver",
+        "started_at",
+    ]  # no solver_version
     assert meta["problem_dimensions"] == {
-        "num_stages": 2, "num_hydros": 1, "num_thermals": 1, "num_buses": 1, "num_lines": 0
+        "num_stages": 2,
+        "num_hydros": 1,
+        "num_thermals": 1,
+        "num_buses": 1,
+        "num_lines": 0,
     }
     assert "mpi_library" not in meta["distribution"]
     assert (root / "_SUCCESS").read_bytes() == b""
     assert not (root / "cut_selection").exists()
     sd = json.loads((root / "dictionaries" / "state_dictionary.json").read_text())
     assert sd["state_dimension"] == 2
-    assert sd["inflow_lag_states"] == [{"hydro_id": 3, "lag_index": 1, "dimension_index": 1, "unit": "m3s"}]
+    assert sd["inflow_lag_states"] == [
+        {"hydro_id": 3, "lag_index": 1, "dimension_index": 1, "unit": "m3s"}
+    ]
     ents = (root / "dictionaries" / "entities.csv").read_text().splitlines()
-    assert ents == ["entity_type_code,entity_id,name,bus_id,system_id", "0,3,H3,0,0", "1,1,T1,0,0", "2,0,B0,0,0"]
+    assert ents == [
+        "entity_type_code,entity_id,name,bus_id,system_id",
+        "0,3,H3,0,0",
+        "1,1,T1,0,0",
+        "2,0,B0,0,0",
+    ]
     assert pq.read_table(root / "convergence.parquet").num_rows == 2

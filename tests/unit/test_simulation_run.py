@@ -140,3 +140,51 @@ def test_simulation_only_from_policy_files(d02, tmp_path):
         match="state_dimension mismatch: policy has 2, current system has 1",
     ):
         _simulate(d02, policy=policy, num_scenarios=1)
+
+
+def test_1dtoy_summary_matches_cobre():
+    """Spec 13 §6 reference statistics (Cobre 0.5.1, 128 iterations, 100 scenarios)."""
+    from pycobre.io import load_case
+    from pycobre.lp import build_stage_templates
+    from pycobre.sddp.simulation import simulate
+    from pycobre.sddp.training import train
+    from pycobre.stochastic import build_stochastic_model
+
+    system = load_case(ROOT / "examples" / "1dtoy")
+    stoch = build_stochastic_model(system)
+    templates = build_stage_templates(system, stoch)
+    outcome = train(system, stochastic=stoch, templates=templates)
+    sim = simulate(system, outcome, stochastic=stoch, templates=templates, keep_tables=False)
+    s = sim.summary
+    assert s.n_scenarios == 100  # config.simulation.num_scenarios
+    assert s.mean_cost == pytest.approx(2_463_357.956469, abs=1e-3)
+    assert s.std_cost == pytest.approx(4_767_158.621824, abs=1e-3)
+    assert s.min_cost == pytest.approx(538_324.730499, abs=1e-3)
+    assert s.max_cost == pytest.approx(26_112_517.245629, abs=1e-2)
+    assert s.cvar == pytest.approx(19_635_821.423542, abs=1e-2)
+
+
+def test_progress_and_result_aliases(d02):
+    seen = []
+    sim = _simulate(
+        d02, num_scenarios=3, threads=2, progress=lambda done, total: seen.append((done, total))
+    )
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+    assert (sim.scenarios, sim.completed) == (3, 3)
+    assert sim.costs is sim.scenario_costs and sim.mean_cost == sim.summary.mean_cost
+
+
+def test_written_partitions_read_back_identically(d04, tmp_path):
+    from pycobre.results import load_simulation_arrow
+
+    kept = _simulate(d04, num_scenarios=2)
+    _simulate(d04, num_scenarios=2, output_dir=tmp_path)
+    for table in ("costs", "hydros", "exchanges"):
+        back = load_simulation_arrow(tmp_path, table)
+        assert back.column("scenario_id").to_pylist()[0] == 0
+        for j in (0, 1):
+            mine = kept.tables[j][table]
+            part = back.filter(back.column("scenario_id").to_numpy() == j).drop_columns(
+                ["scenario_id"]
+            )
+            assert part.equals(mine), (table, j)

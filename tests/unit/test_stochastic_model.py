@@ -210,3 +210,59 @@ def test_out_of_sample_load_scheme(ree_case):
     with pytest.raises(ValidationError) as err:
         build_stochastic_model(case)
     assert err.value.kind == "MissingScenarioSource"
+
+
+def test_summary_and_provenance_match_cobre_for_1dtoy():
+    # values reported by Cobre 0.5.1's run() for this case
+    m = build_stochastic_model(TOY)
+    assert m.summary() == {
+        "inflow_source": "loaded",
+        "n_hydros": 1,
+        "n_seasons": 4,
+        "ar_order": {
+            "method": "fixed",
+            "min_order": 0,
+            "max_order": 0,
+            "n_hydros": 1,
+            "order_counts": [1],
+        },
+        "correlation_source": None,
+        "correlation_dim": "1x1",
+        "opening_tree_source": "estimated",
+        "openings_per_stage": [10, 10, 10, 10],
+        "n_stages": 4,
+        "n_load_buses": 0,
+        "seed": 42,
+    }
+    assert m.provenance == {
+        "estimation_path": "user_stats_white_noise",
+        "seasonal_stats_source": "user_file",
+        "ar_coefficients_source": "n/a",
+        "correlation_source": "n/a",
+        "opening_tree_source": "estimated",
+        "n_hydros": 1,
+        "ar_method": None,
+        "ar_max_order": None,
+        "white_noise_fallbacks": [],
+    }
+
+
+def test_missing_stats_row_is_a_dimension_error(ree_case):
+    case = _variant(ree_case)
+    t = case["tables"]["scenarios/inflow_seasonal_stats.parquet"]
+    keep = [
+        not (h == 2 and s == 5)
+        for h, s in zip(
+            t.column("hydro_id").to_pylist(), t.column("stage_id").to_pylist(), strict=True
+        )
+    ]
+    case["tables"]["scenarios/inflow_seasonal_stats.parquet"] = t.filter(pa.array(keep))
+    with pytest.raises(ValidationError) as err:
+        build_stochastic_model(case)
+    assert err.value.kind == "DimensionMismatch"
+    assert err.value.context == {
+        "file": "scenarios/inflow_seasonal_stats.parquet",
+        "entity_id": 2,
+        "stage_id": 5,
+        "field": "hydro_id",
+    }

@@ -24,9 +24,14 @@ def _toy_external(counts=(3, 3, 2, 3)):
     case["tables"] = dict(case["tables"])
     rows = [(t, k, 0, 40.0 + 10.0 * (k - t)) for t in range(4) for k in range(counts[t])]
     stage, scen, hydro, value = zip(*rows, strict=True)
-    case["tables"]["scenarios/external_inflow_scenarios.parquet"] = pa.table({
-        "stage_id": pa.array(stage, pa.int32()), "scenario_id": pa.array(scen, pa.int32()),
-        "hydro_id": pa.array(hydro, pa.int32()), "value_m3s": pa.array(value, pa.float64())})
+    case["tables"]["scenarios/external_inflow_scenarios.parquet"] = pa.table(
+        {
+            "stage_id": pa.array(stage, pa.int32()),
+            "scenario_id": pa.array(scen, pa.int32()),
+            "hydro_id": pa.array(hydro, pa.int32()),
+            "value_m3s": pa.array(value, pa.float64()),
+        }
+    )
     case["config"]["training"]["scenario_source"] = {"seed": 5, "inflow": {"scheme": "external"}}
     return case
 
@@ -60,8 +65,11 @@ def test_historical_scheme_windows_and_lag_seeding():
     assert lags.shape == (2, 12) and np.array_equal(lags, lib.lag_values[w])
     # lag 1 is December of the year before the window's first study year
     hist = case["tables"]["scenarios/inflow_history.parquet"].to_pylist()
-    dec = [r["value_m3s"] for r in hist if r["hydro_id"] == 0 and r["date"].year == lib.windows[w] - 1
-           and r["date"].month == 12]
+    dec = [
+        r["value_m3s"]
+        for r in hist
+        if r["hydro_id"] == 0 and r["date"].year == lib.windows[w] - 1 and r["date"].month == 12
+    ]
     assert lags[0, 0] == dec[0]
     assert np.array_equal(m.trajectory_initial_lags(4, 2, simulation=False), lags)
     case["config"]["training"]["scenario_source"] = {"seed": 3, "load": {"scheme": "historical"}}

@@ -61,15 +61,32 @@ def test_combination_modes():
 
 def test_build_from_config():
     rs = build_stopping_rules(
-        [{"type": "iteration_limit", "limit": 200}, {"type": "bound_stalling", "iterations": 5, "tolerance": 1e-3}],
+        [
+            {"type": "iteration_limit", "limit": 200},
+            {"type": "bound_stalling", "iterations": 5, "tolerance": 1e-3},
+        ],
         "ALL",
     )
     assert rs.mode == "all" and rs.max_iterations == 200
     assert build_stopping_rules([], None).max_iterations == 100
-    sim = build_stopping_rules([{"type": "simulation", "replications": 5, "period": 2, "bound_window": 3, "distance_tol": 1, "bound_tol": 1}], "any")
+    sim = build_stopping_rules(
+        [
+            {
+                "type": "simulation",
+                "replications": 5,
+                "period": 2,
+                "bound_window": 3,
+                "distance_tol": 1,
+                "bound_tol": 1,
+            }
+        ],
+        "any",
+    )
     assert sim.max_iterations == 100
     assert build_stopping_rules([{"type": "time_limit", "seconds": 5}], "weird").mode == "any"
-    assert build_stopping_rules([{"type": "time_limit", "seconds": 5}], "any").max_iterations is None
+    assert (
+        build_stopping_rules([{"type": "time_limit", "seconds": 5}], "any").max_iterations is None
+    )
     with pytest.raises(ValidationError) as e:
         build_stopping_rules([{"type": "gap"}], "any")
     assert e.value.context["field"] == "training.stopping_rules[0].type"

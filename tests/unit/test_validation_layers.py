@@ -8,9 +8,6 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-
-from pycobre.io.fields import REQUIRED_FILES
-from pycobre.io.validate import validate
 from tests.cli._cases import (
     ALL_CASES,
     case_copy,
@@ -19,6 +16,9 @@ from tests.cli._cases import (
     read_table,
     write_table,
 )
+
+from pycobre.io.fields import REQUIRED_FILES
+from pycobre.io.validate import validate
 
 
 def _where(rec):

@@ -27,9 +27,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Load, validate, train, simulate and write results for a case directory.",
     )
     parser.add_argument("case_dir", metavar="CASE_DIR", help="case directory")
-    parser.add_argument("--output", metavar="DIR", default=None, help="output directory (default: CASE_DIR/output)")
-    parser.add_argument("--threads", metavar="N", type=int, default=None, help="worker threads (default: $COBRE_THREADS or 1)")
-    parser.add_argument("--quiet", action="store_true", help="no banner, progress bars or summaries")
+    parser.add_argument(
+        "--output", metavar="DIR", default=None, help="output directory (default: CASE_DIR/output)"
+    )
+    parser.add_argument(
+        "--threads",
+        metavar="N",
+        type=int,
+        default=None,
+        help="worker threads (default: $COBRE_THREADS or 1)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no banner, progress bars or summaries"
+    )
     return parser
 
 
@@ -73,7 +83,10 @@ def _summary(result: dict, elapsed: float, quiet: bool) -> None:
     it = result.get("iterations", 0)
     if it:
         conv = ", converged" if result.get("converged") else ""
-        print(f"Training complete in {format_duration(result['total_time_ms'] / 1000)} ({it} iterations{conv})", file=sys.stderr)
+        print(
+            f"Training complete in {format_duration(result['total_time_ms'] / 1000)} ({it} iterations{conv})",
+            file=sys.stderr,
+        )
         print(f"  Lower bound:  {result['lower_bound']:.5e} $/stage", file=sys.stderr)
         ub = result.get("upper_bound")
         if ub is not None:
@@ -84,13 +97,18 @@ def _summary(result: dict, elapsed: float, quiet: bool) -> None:
     sim = result.get("simulation")
     if sim:
         print(f"\nSimulation complete ({sim['n_scenarios']} scenarios)", file=sys.stderr)
-        print(f"  Completed: {sim['completed']}  Failed: {sim['n_scenarios'] - sim['completed']}", file=sys.stderr)
-    print(f"\nOutput written to {result['output_dir']} in {format_duration(elapsed)}", file=sys.stderr)
+        print(
+            f"  Completed: {sim['completed']}  Failed: {sim['n_scenarios'] - sim['completed']}",
+            file=sys.stderr,
+        )
+    print(
+        f"\nOutput written to {result['output_dir']} in {format_duration(elapsed)}", file=sys.stderr
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
     import pycobre
-    from pycobre.progress import TrainingProgress
+    from pycobre.progress import SimulationProgressBar, TrainingProgress
     from pycobre.run import run
 
     case = Path(args.case_dir)
@@ -101,7 +119,10 @@ def execute(args: argparse.Namespace) -> int:
     if not quiet:
         print(f"pycobre v{pycobre.__version__} — SDDP hydrothermal planning", file=sys.stderr)
         _seed_warning(case)
-        print(f"  solver: HiGHS   backend: local   host: {socket.gethostname()}   threads: {threads}", file=sys.stderr)
+        print(
+            f"  solver: HiGHS   backend: local   host: {socket.gethostname()}   threads: {threads}",
+            file=sys.stderr,
+        )
     shutdown = threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -110,16 +131,28 @@ def execute(args: argparse.Namespace) -> int:
             if shutdown.is_set():
                 raise KeyboardInterrupt
             shutdown.set()
-            print("\ninterrupt: stopping after the current iteration (Ctrl-C again to abort)", file=sys.stderr)
+            print(
+                "\ninterrupt: stopping after the current iteration (Ctrl-C again to abort)",
+                file=sys.stderr,
+            )
 
         previous = signal.signal(signal.SIGINT, on_sigint)
     t0 = time.perf_counter()
     color = getattr(args, "color", "auto")
     try:
         with TrainingProgress(
-            _total_iterations(case), quiet=quiet, color=None if color == "auto" else color == "always"
-        ) as display:
-            result = run(case, args.output, threads, _iteration_display=display, _shutdown=shutdown)
+            _total_iterations(case),
+            quiet=quiet,
+            color=None if color == "auto" else color == "always",
+        ) as display, SimulationProgressBar(quiet=quiet) as sim_display:
+            result = run(
+                case,
+                args.output,
+                threads,
+                _iteration_display=display,
+                _simulation_display=sim_display,
+                _shutdown=shutdown,
+            )
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
@@ -133,7 +166,9 @@ def _total_iterations(case: Path) -> int | None:
     try:
         cfg = json.loads((case / "config.json").read_text(encoding="utf-8"))
         limits = [
-            int(r["limit"]) for r in cfg["training"]["stopping_rules"] if r.get("type") == "iteration_limit"
+            int(r["limit"])
+            for r in cfg["training"]["stopping_rules"]
+            if r.get("type") == "iteration_limit"
         ]
         return max(limits) if limits else None
     except (OSError, ValueError, KeyError, TypeError):

@@ -41,12 +41,14 @@ def build_stage_templates(
     *,
     lag_cut_map: str | None = None,
     boundary_cuts: bool = False,
+    prescale: bool = True,
 ) -> list[StageTemplate]:
     """One template per study stage (built once; share them between threads).
 
     ``lag_cut_map`` forces the cut-row column map of the lags for every stage ('shift' or
     'frozen'); by default it follows the stage's lag transition (spec 10 §16 item 12).
     ``boundary_cuts`` leaves theta free at the last stage (terminal cuts are loaded).
+    ``prescale`` applies Cobre's geometric scaling (hidden by StageLP).
     """
     from dataclasses import replace
 
@@ -55,7 +57,7 @@ def build_stage_templates(
     data = stage_inputs(system, stochastic, lag_cut_map=lag_cut_map)
     if boundary_cuts and data:
         data[-1] = replace(data[-1], is_last=False)
-    return [build_template(d) for d in data]
+    return [build_template(d, prescale=prescale) for d in data]
 
 
 def initial_state(system: Any, stochastic: Any) -> np.ndarray:

@@ -113,6 +113,8 @@ def describe_failure(lp: StageLP, status: str) -> str:
     amount = amount.copy()
     amount[struct] /= tp.row_scale[rows[struct]]  # back to physical units
     if rows.size == 0:
+        if status == "unbounded_or_infeasible":
+            return describe_failure(lp, "unbounded")
         return "infeasible status but no violated row found (numerical trouble)"
     parts = [
         f"{tp.row_label(int(r))} short by {abs(float(v)):.6g}"

@@ -26,12 +26,19 @@ def extract_quantities(lp: StageLP, res: SolveResult) -> dict[str, np.ndarray]:
     hours = np.asarray(d.hours, dtype=np.float64)
     cost = tp.cost_dollars
 
+    spans = tp.col_spans
+    contrib = x * cost  # $ per column, one multiply for every cost term below
+    fam_code = {n: i for i, n in enumerate(tp.col_family_names)}
+    fam_total = np.bincount(tp.col_family, weights=contrib, minlength=len(fam_code))
+
     def col(name: str, shape=None) -> np.ndarray:
-        v = x[tp.cols(name)]
+        a, n = spans[name]
+        v = x[a : a + n]
         return v.reshape(shape) if shape is not None else v.copy()
 
     def term(name: str, shape=None) -> np.ndarray:
-        v = x[tp.cols(name)] * cost[tp.cols(name)]
+        a, n = spans[name]
+        v = contrib[a : a + n]
         return v.reshape(shape) if shape is not None else v
 
     out: dict[str, np.ndarray] = {}
@@ -128,15 +135,14 @@ def extract_quantities(lp: StageLP, res: SolveResult) -> dict[str, np.ndarray]:
 
     # stage cost components (spec 13 §5.1), $
     def total(name: str) -> float:
-        return float(term(name).sum()) if name in tp.col_spans else 0.0
+        return float(fam_total[fam_code[name]]) if name in fam_code else 0.0
 
     hv = sum(
         total(f"slack_{f}")
         for f in ("outflow_below", "outflow_above", "turbined_below", "generation_below")
     )
-    hv += float(term("evaporation").sum()) + total("withdrawal_slack_neg")
-    hv += total("withdrawal_slack_pos")
-    fpha_cost = float(term("turbined").sum())
+    hv += total("evaporation") + total("withdrawal_slack_neg") + total("withdrawal_slack_pos")
+    fpha_cost = total("turbined")
     out["cost_components"] = np.array(
         [
             total("thermal"),

@@ -205,8 +205,19 @@ class StageLP:
         return Basis(self.solver.get_basis(), self._n_cuts)
 
     def set_basis(self, basis: Basis) -> bool:
-        """Install a stored basis; cut rows added since it was captured start BASIC."""
-        return self.solver.set_basis(basis.raw)
+        """Install a stored basis; cut rows added since it was captured start BASIC.
+
+        The solver state is cleared first, so that nothing but the basis (edge weights,
+        factorisation, perturbations) carries over from the previous solve: the result then
+        depends only on (basis, LP), whatever this object solved before (determinism).
+        """
+        self.solver.clear_basis()
+        return self.solver.set_basis(basis.raw, self._base_rows + basis.n_cuts)
+
+    def free_theta(self) -> None:
+        """Lift theta's upper bound (terminal stage with boundary cuts, spec 12 §13.3)."""
+        c = np.array([self.template.theta_col], dtype=np.int32)
+        self.solver.set_col_bounds(c, np.zeros(1), np.full(1, np.inf))
 
     def clear_basis(self) -> None:
         """Forget the solver's internal basis: the next solve starts cold (determinism)."""
@@ -261,13 +272,16 @@ class StageLP:
         msg = f"stage {tp.data.index} (id {tp.data.stage_id}) LP is {out.status.replace('_', ' ')}"
         if detail:
             msg += ": " + detail
-        return SolverError(
+        err = SolverError(
             msg,
             kind=kind,
             stage=tp.data.index,
             solver_status=out.status,
             context={"retry_attempts": out.retry_attempts, "rows": detail},
         )
+        err.retry_attempts = out.retry_attempts  # type: ignore[attr-defined]
+        err.simplex_iterations = out.iterations  # type: ignore[attr-defined]
+        return err
 
     # -- results -------------------------------------------------------------------------
     def current_row_bounds(self) -> tuple[np.ndarray, np.ndarray]:

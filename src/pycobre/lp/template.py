@@ -502,6 +502,10 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
     else:
         col_scale, row_scale, solver_model = np.ones(ncol), np.ones(nrow), model
 
+    for m in {id(model): model, id(solver_model): solver_model}.values():
+        for arr in vars(m).values():
+            arr.setflags(write=False)  # templates are shared between threads
+
     return StageTemplate(
         data=data,
         model=solver_model,

@@ -17,13 +17,14 @@ from pycobre.errors import OutputNotFoundError, PolicyIncompatibleError
 __all__ = ["build_policy_data", "write_checkpoint", "read_checkpoint", "boundary_cuts_from"]
 
 
-def _stage_basis(basis: Any, stage: int, iteration: int) -> Any:
+def _stage_basis(basis: Any, stage: int, iteration: int, num_cut_rows: int) -> Any:
+    """``num_cut_rows`` is the pool's populated count at write time (spec 05 §3.1)."""
     from pycobre.io.policy import StageBasis
 
     raw = getattr(basis, "raw", basis)
     cols = np.array([int(s) for s in raw.col_status], dtype=np.uint8)
     rows = np.array([int(s) for s in raw.row_status], dtype=np.uint8)
-    return StageBasis(stage, iteration, cols, rows, int(getattr(basis, "n_cuts", 0)))
+    return StageBasis(stage, iteration, cols, rows, num_cut_rows)
 
 
 def build_policy_data(
@@ -40,7 +41,14 @@ def build_policy_data(
         for t, pool in enumerate(outcome.pools)
     ]
     bases = [
-        None if b is None else _stage_basis(b, t, outcome.iterations)
+        None
+        if b is None
+        else _stage_basis(
+            b,
+            t,
+            outcome.iterations,
+            0 if t == T - 1 else min(outcome.pools[t].high_water, outcome.pools[t].capacity),
+        )
         for t, b in enumerate(outcome.stage_bases or [None] * T)
     ]
     visited = outcome.visited_states or []
@@ -101,7 +109,9 @@ def read_checkpoint(policy_dir: Path, *, n_state: int, n_stages: int, validate: 
     return data
 
 
-def boundary_cuts_from(policy_dir: Path, source_stage: int, n_state: int) -> tuple[np.ndarray, np.ndarray]:
+def boundary_cuts_from(
+    policy_dir: Path, source_stage: int, n_state: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Active cuts of ``source_stage`` of another policy, for the terminal stage (spec 12 §13.3)."""
     from pycobre.io.policy import read_policy
 

@@ -27,6 +27,15 @@ class ForwardBlock:
     costs: np.ndarray  # (n_local,) discounted trajectory cost in $
 
 
+def _block_noise(worker: Worker, iteration: int, scenarios: range) -> list[np.ndarray] | None:
+    """Noise of every (stage, scenario) of the block, drawn with one call per stage."""
+    batch = worker.problem.forward_noise_batch
+    if batch is None or len(scenarios) == 0:
+        return None
+    ids = np.arange(scenarios.start, scenarios.stop, dtype=np.int64)
+    return [np.asarray(batch(iteration, ids, t)) for t in range(worker.problem.n_stages)]
+
+
 def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlock:
     prob = worker.problem
     T, n = prob.n_stages, prob.n_state
@@ -35,6 +44,7 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
     worker.sync_all()
     acc = LagAccumulator(prob.n_hydros, prob.n_lags)
     stats = worker.stats
+    noise = _block_noise(worker, iteration, scenarios)
     for i, m in enumerate(scenarios):
         acc.reset(prob.lag_seed)
         x = prob.initial_state
@@ -43,9 +53,11 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
             slp = worker.lps[t]
             lp = slp.lp
             lp.set_state(x)
-            lp.set_noise(prob.forward_noise(iteration, m, t))
+            lp.set_noise(noise[t][i] if noise is not None else prob.forward_noise(iteration, m, t))
             basis = worker.forward_bases.get((m, t), COLD)
-            res = slp.solve(basis, stats, (iteration, "forward", t, None, worker.worker_id), scenario=m)
+            res = slp.solve(
+                basis, stats, (iteration, "forward", t, None, worker.worker_id), scenario=m
+            )
             worker.forward_bases[(m, t)] = lp.get_basis()
             total += prob.cumulative_discount[t] * res.stage_cost * COST_SCALE
             x_out = np.array(res.state_out, dtype=np.float64, copy=True)

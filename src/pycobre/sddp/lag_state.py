@@ -84,7 +84,9 @@ class LagAccumulator:
         self.ring = np.zeros((max(self.lags, 1), self.h))
         self.n_completed = 0
 
-    def apply(self, rec: TransitionRecord, x_in: np.ndarray, x_out: np.ndarray, z: np.ndarray) -> None:
+    def apply(
+        self, rec: TransitionRecord, x_in: np.ndarray, x_out: np.ndarray, z: np.ndarray
+    ) -> None:
         """Write the outgoing lags of ``x_out`` (storages already set) in place."""
         h, n_lags = self.h, self.lags
         if n_lags == 0 or h == 0:

@@ -34,11 +34,15 @@ class TrainingProblem:
     forward_noise: Callable[[int, int, int], np.ndarray]  # (iteration, scenario, t) -> eta
     make_lp: Callable[[int], Any]  # stage -> new StageLP
     templates: Sequence[Any] = ()
+    #: optional vectorised noise: (iteration, scenarios (n,), t) -> (n, D)
+    forward_noise_batch: Callable[[int, np.ndarray, int], np.ndarray] | None = None
 
 
 def discount_factors(system: Any, templates: Sequence[Any] = ()) -> np.ndarray:
     """``d_t`` per study stage: from the LP templates if they carry it, else spec 12 §12."""
-    if templates and all(getattr(getattr(t, "data", None), "discount", None) is not None for t in templates):
+    if templates and all(
+        getattr(getattr(t, "data", None), "discount", None) is not None for t in templates
+    ):
         return np.array([float(t.data.discount) for t in templates])
     stages = list(system.study_stages)
     graph = getattr(system, "policy_graph", None)
@@ -63,13 +67,25 @@ def initial_state(system: Any, stochastic: Any, n_state: int) -> np.ndarray:
     n_h = len(hydros)
     x = np.zeros(n_state)
     ic = system.initial_conditions
-    x[:n_h] = [ic.storage_hm3(h.id) if hasattr(ic, "storage_hm3") else float(ic.storage.get(h.id, 0.0)) for h in hydros]
+    x[:n_h] = [
+        ic.storage_hm3(h.id) if hasattr(ic, "storage_hm3") else float(ic.storage.get(h.id, 0.0))
+        for h in hydros
+    ]
     lags = getattr(stochastic, "initial_lags", None)
     if lags is not None and n_h:
         lags = np.asarray(lags, dtype=np.float64).reshape(n_h, -1)  # (H, L)
         n_l = min(lags.shape[1], (n_state - n_h) // n_h)
         x[n_h : n_h + n_l * n_h] = lags[:, :n_l].T.ravel()
     return x
+
+
+def _initial_state(system: Any, stochastic: Any, n_state: int) -> np.ndarray:
+    try:
+        from pycobre.lp import initial_state as lp_initial_state
+    except ImportError:
+        return initial_state(system, stochastic, n_state)
+    x = np.asarray(lp_initial_state(system, stochastic), dtype=np.float64)
+    return x if x.shape == (n_state,) else initial_state(system, stochastic, n_state)
 
 
 def build_problem(
@@ -101,12 +117,13 @@ def build_problem(
         n_lags=n_lags,
         discount=d,
         cumulative_discount=cum,
-        initial_state=initial_state(system, stochastic, n_state),
+        initial_state=_initial_state(system, stochastic, n_state),
         openings=[np.asarray(stochastic.openings(t), dtype=np.float64) for t in range(n_stages)],
         risk_measures=risk,
         transitions=transition_records(stochastic, n_stages),
         lag_seed=None if seed is None else (np.asarray(seed[0], dtype=np.float64), float(seed[1])),
         forward_noise=stochastic.forward_noise,
+        forward_noise_batch=getattr(stochastic, "forward_noise_batch", None),
         make_lp=lambda t: lp_factory(templates[t], solver_options),
         templates=templates,
     )

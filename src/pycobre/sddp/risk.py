@@ -122,7 +122,7 @@ def risk_measure_from_spec(spec: Any) -> RiskMeasure:
         return RISK_MEASURES[name]({})
     if isinstance(spec, Mapping):
         if len(spec) == 1:
-            (name, params), = spec.items()
+            ((name, params),) = spec.items()
             if name.lower() in RISK_MEASURES and isinstance(params, Mapping | type(None)):
                 return RISK_MEASURES[name.lower()](params or {})
         kind = str(spec.get("type", spec.get("kind", "cvar" if "alpha" in spec else "expectation")))

@@ -11,6 +11,7 @@ which worker ran it or on the scenarios solved before it (spec 13 §8).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -287,6 +288,22 @@ class SimulationOutcome:
     def n_scenarios(self) -> int:
         return int(self.scenario_ids.shape[0])
 
+    # names of spec 20 §7.3 ``SimulationResult`` / the ``run()`` summary
+    scenarios = n_scenarios
+    completed = n_scenarios
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self.scenario_costs
+
+    @property
+    def mean_cost(self) -> float:
+        return self.summary.mean_cost
+
+    @property
+    def std_cost(self) -> float:
+        return self.summary.std_cost
+
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -319,8 +336,11 @@ def simulate_problem(
     on_scenario: Callable[[ScenarioResult], None] | None = None,
     keep_tables: bool = True,
     chunk: int = 16,
+    initial_state: Callable[[int], np.ndarray] | None = None,
 ) -> tuple[list[ScenarioResult], SolverStats]:
     """Core loop on a prepared ``TrainingProblem``; ``noise(scenario_ids, t) -> (n, D)``.
+
+    ``initial_state(j)`` overrides the stage-0 state of scenario ``j`` (historical lag seeding).
 
     ``on_scenario`` is called (from the worker thread) with each finished scenario, e.g. to
     write its partitions; tables are dropped afterwards unless ``keep_tables``.
@@ -340,7 +360,8 @@ def simulate_problem(
             part = ids[start : start + chunk]
             etas = [np.asarray(noise(part, t), dtype=np.float64) for t in range(T)]
             for i, j in enumerate(part):
-                res = _run_scenario(worker, problem, layouts, etas, i, int(j), acc, bases)
+                x0 = problem.initial_state if initial_state is None else initial_state(int(j))
+                res = _run_scenario(worker, problem, layouts, etas, i, int(j), acc, bases, x0)
                 if on_scenario is not None:
                     on_scenario(res)
                 if not keep_tables:
@@ -371,9 +392,10 @@ def _run_scenario(
     j: int,
     acc: LagAccumulator,
     bases: Sequence[Any] | None,
+    x0: np.ndarray,
 ) -> ScenarioResult:
     acc.reset(problem.lag_seed)
-    x = np.array(problem.initial_state, dtype=np.float64, copy=True)
+    x = np.array(x0, dtype=np.float64, copy=True)
     tables = ScenarioTables()
     total = 0.0
     comps = np.zeros(len(COSTS_COMPONENT_COLUMNS))
@@ -414,12 +436,15 @@ def simulate(
     version: str | None = None,
     keep_tables: bool | None = None,
     validate_compatibility: bool = True,
+    progress: Any = None,
 ) -> SimulationOutcome:
     """Simulate ``policy`` on ``system`` (spec 13); writes ``<output_dir>/simulation`` if given.
 
     ``policy``: training outcome / cut pools, a ``PolicyData`` (simulation-only run, checked
     for compatibility), a list of ``StageCuts`` or of ``(coefs, intercepts)``.
     ``num_scenarios`` defaults to ``config.simulation.num_scenarios`` (2000).
+    ``progress(completed, total)`` (or ``progress.update(completed, total)``) is called after
+    every scenario, possibly from worker threads (calls are serialised).
     """
     if stochastic is None:
         from pycobre.stochastic import build_stochastic_model
@@ -457,9 +482,31 @@ def simulate(
         writer.prepare()
     keep = (output_dir is None) if keep_tables is None else keep_tables
 
+    total = int(num_scenarios)
+    report = getattr(progress, "update", progress)
+    lock = threading.Lock()
+    done = [0]
+
     def emit(res: ScenarioResult) -> None:
         if writer is not None and res.tables is not None:
             writer.write_scenario(res.scenario_id, res.tables)
+        if report is not None:
+            with lock:
+                done[0] += 1
+                report(done[0], total)
+
+    lag_seed = getattr(stochastic, "trajectory_initial_lags", None)
+    start_state = None
+    if lag_seed is not None and problem.n_lags and problem.n_hydros:
+        h, n_lags = problem.n_hydros, problem.n_lags
+
+        def start_state(j: int) -> np.ndarray:
+            """Stage-0 state with the scenario's lag seeds (historical scheme, spec 13 §3)."""
+            x0 = np.array(problem.initial_state, dtype=np.float64, copy=True)
+            lags = np.asarray(lag_seed(0, j, simulation=True), dtype=np.float64).reshape(h, -1)
+            n = min(lags.shape[1], n_lags)
+            x0[h : h + n * h] = lags[:, :n].T.ravel()
+            return x0
 
     started, t0 = _now(), time.perf_counter()
     results, stats = simulate_problem(
@@ -467,11 +514,12 @@ def simulate(
         cuts,
         layouts,
         batch,
-        range(int(num_scenarios)),
+        range(total),
         threads=threads,
         bases=bases,
         on_scenario=emit,
         keep_tables=keep,
+        initial_state=start_state,
     )
     duration = time.perf_counter() - t0
     completed = _now()

@@ -52,7 +52,9 @@ class SolveCounters:
 class SolverStats:
     rows: dict[Key, SolveCounters] = field(default_factory=lambda: defaultdict(SolveCounters))
     #: (iteration, phase, stage, retry_level) -> count
-    histogram: dict[tuple[int, str, int, int], int] = field(default_factory=lambda: defaultdict(int))
+    histogram: dict[tuple[int, str, int, int], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
 
     def record(
         self,

@@ -30,6 +30,7 @@ class PooledStageLP:
         self.loaded = np.zeros(0, dtype=np.int64)  # pool slots of the LP's cut rows, in order
         self._generation = -1
         self._high_water = 0
+        self._theta_freed = False
 
     # -- cuts ------------------------------------------------------------------------------
     def sync(self) -> None:
@@ -51,6 +52,8 @@ class PooledStageLP:
         if pool.generation != self._generation:
             slots = pool.active_slots()
             coefs, intercepts = pool.cuts(slots)
+            if slots.size:
+                self._free_theta()
             self.lp.set_cuts(coefs, intercepts)
             self.loaded = slots
             self._generation = pool.generation
@@ -62,9 +65,24 @@ class PooledStageLP:
             self._append(new)
             self._high_water = pool.high_water
 
+    def _free_theta(self) -> None:
+        """A terminal stage with boundary cuts needs theta free (spec 10 §11.4)."""
+        if self._theta_freed:
+            return
+        self._theta_freed = True
+        lp = self.lp
+        if hasattr(lp, "free_theta"):
+            lp.free_theta()
+            return
+        tpl, solver = getattr(lp, "template", None), getattr(lp, "solver", None)
+        if tpl is not None and solver is not None and getattr(tpl.data, "is_last", False):
+            col = np.array([tpl.theta_col], dtype=np.int32)
+            solver.set_col_bounds(col, np.zeros(1), np.full(1, np.inf))
+
     def _append(self, slots: np.ndarray) -> None:
         if slots.size == 0:
             return
+        self._free_theta()
         coefs, intercepts = self.pool.cuts(slots)
         self.lp.add_cuts(coefs, intercepts)
         self.loaded = np.concatenate((self.loaded, slots))
@@ -80,16 +98,15 @@ class PooledStageLP:
     ) -> Any:
         """Solve with ``basis`` (a stored basis, ``None`` = keep solver state, ``COLD``)."""
         lp = self.lp
-        if basis is not None:
-            # A stored basis (or COLD) starts from a clean solver: only the basis, never what this
-            # LP object solved before, may influence the vertex (determinism across workers).
+        if basis is COLD:
+            # First solve of a unit: start from a clean solver, never from what this LP object
+            # solved before (determinism across workers). StageLP clears on a stored basis itself.
             clear = getattr(lp, "clear_basis", None) or getattr(
                 getattr(lp, "solver", None), "clear_basis", None
             )
             if clear is not None:
                 clear()
-            if basis is COLD:
-                basis = None
+            basis = None
         t0 = time.perf_counter()
         try:
             res = lp.solve(basis)

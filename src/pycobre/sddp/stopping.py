@@ -144,7 +144,9 @@ class StoppingRuleSet:
         return False, None
 
 
-def build_stopping_rules(rules: Sequence[Mapping[str, Any]] | None, mode: str | None) -> StoppingRuleSet:
+def build_stopping_rules(
+    rules: Sequence[Mapping[str, Any]] | None, mode: str | None
+) -> StoppingRuleSet:
     """Rule set from ``training.stopping_rules`` / ``stopping_mode`` (empty list -> limit 100)."""
     built: list[StoppingRule] = []
     for i, params in enumerate(rules or []):

@@ -166,7 +166,9 @@ def train_problem(
     k = start_iteration
     try:
         if max_it is not None and start_iteration >= max_it:
-            log.warning("resume: %d iterations already completed (limit %d)", start_iteration, max_it)
+            log.warning(
+                "resume: %d iterations already completed (limit %d)", start_iteration, max_it
+            )
             reason = "iteration_limit"
         else:
             while True:
@@ -210,7 +212,9 @@ def train_problem(
                         if t >= 1:
                             states = np.concatenate(visited[t], axis=0) if visited[t] else None
                             drop = strategy.select(
-                                pools[t], k, states if states is not None else np.zeros((0, problem.n_state))
+                                pools[t],
+                                k,
+                                states if states is not None else np.zeros((0, problem.n_state)),
                             )
                             pools[t].deactivate(drop)
                             removed = int(drop.size)
@@ -257,9 +261,7 @@ def train_problem(
                 stop, why = settings.stopping.evaluate(
                     MonitorState(k, wall, lb, tuple(lb_history), shutdown_requested)
                 )
-                solve_ms = sum(
-                    c.solve_time_ms for key, c in stats.rows.items() if key[0] == k
-                )
+                solve_ms = sum(c.solve_time_ms for key, c in stats.rows.items() if key[0] == k)
                 rec = IterationRecord(
                     iteration=k,
                     lower_bound=lb,

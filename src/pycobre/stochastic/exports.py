@@ -17,6 +17,11 @@ from pycobre.stochastic.model import StochasticModel
 __all__ = ["write_stochastic_exports", "noise_openings_table"]
 
 
+def _non_null(table: pa.Table) -> pa.Table:
+    """Cobre's stochastic files declare every column non-null."""
+    return table.cast(pa.schema([pa.field(f.name, f.type, nullable=False) for f in table.schema]))
+
+
 def noise_openings_table(model: StochasticModel) -> pa.Table:
     """Tree in long form; ``stage_id`` is the study-stage *index* (spec 11 §8.2)."""
     stage, opening, entity, value = [], [], [], []
@@ -101,24 +106,24 @@ def write_stochastic_exports(model: StochasticModel, out_dir: str | Path) -> lis
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        write_parquet_atomic(noise_openings_table(model), out / "noise_openings.parquet"),
+        write_parquet_atomic(
+            _non_null(noise_openings_table(model)), out / "noise_openings.parquet"
+        ),
         write_json_atomic(out / "correlation.json", _correlation_json(model)),
     ]
     if model.inflow_models.stats:
-        written.append(
-            write_parquet_atomic(_stats_table(model), out / "inflow_seasonal_stats.parquet")
-        )
-    if model.inflow_models.ar:
-        written.append(
-            write_parquet_atomic(_ar_table(model), out / "inflow_ar_coefficients.parquet")
-        )
-    if model.inflow_models.annual:
-        written.append(
-            write_parquet_atomic(_annual_table(model), out / "inflow_annual_component.parquet")
-        )
+        # Cobre writes all three tables whenever an inflow model exists (AR/annual may be empty)
+        for table, name in (
+            (_stats_table(model), "inflow_seasonal_stats.parquet"),
+            (_ar_table(model), "inflow_ar_coefficients.parquet"),
+            (_annual_table(model), "inflow_annual_component.parquet"),
+        ):
+            written.append(write_parquet_atomic(_non_null(table), out / name))
     if model.load_source_table is not None and len(model.layout.load_bus_ids) > 0:
         written.append(
-            write_parquet_atomic(model.load_source_table, out / "load_seasonal_stats.parquet")
+            write_parquet_atomic(
+                _non_null(model.load_source_table), out / "load_seasonal_stats.parquet"
+            )
         )
     if model.fitting_report is not None:
         written.append(write_json_atomic(out / "fitting_report.json", model.fitting_report))

@@ -34,7 +34,9 @@ class ExternalLibrary:
         return self._eta[t, k]
 
 
-def _values(table: pa.Table, cls: str, stage_ids: list[int], entity_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _values(
+    table: pa.Table, cls: str, stage_ids: list[int], entity_ids: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
     fname, key, col = _SPEC[cls]
     sid = table.column("stage_id").to_pylist()
     scen = table.column("scenario_id").to_pylist()
@@ -55,22 +57,32 @@ def _values(table: pa.Table, cls: str, stage_ids: list[int], entity_ids: list[in
         if counts[t] == 0:
             raise ValidationError(
                 f"scenarios/{fname}: no scenarios for stage {stage_ids[t]}",
-                kind="DimensionMismatch", context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
+                kind="DimensionMismatch",
+                context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
             )
         block = raw[t, : counts[t]]
         if np.isnan(block).any():
             raise ValidationError(
                 f"scenarios/{fname}: stage {stage_ids[t]} misses (scenario, {key}) rows",
-                kind="DimensionMismatch", context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
+                kind="DimensionMismatch",
+                context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
             )
         for k in range(counts[t], n_max):
             raw[t, k] = raw[t, k % counts[t]]
     return raw, counts
 
 
-def build_external(cls: str, table: pa.Table, stage_ids: list[int], entity_ids: list[int], *,
-                   mean: np.ndarray, std: np.ndarray, psi: np.ndarray | None = None,
-                   initial_lags: np.ndarray | None = None) -> ExternalLibrary:
+def build_external(
+    cls: str,
+    table: pa.Table,
+    stage_ids: list[int],
+    entity_ids: list[int],
+    *,
+    mean: np.ndarray,
+    std: np.ndarray,
+    psi: np.ndarray | None = None,
+    initial_lags: np.ndarray | None = None,
+) -> ExternalLibrary:
     """``mean``/``std`` are (T, n) (for inflow: PAR base and σ); ``psi`` (T, n, L) for inflow."""
     raw, counts = _values(table, cls, stage_ids, entity_ids)
     n_t, n_s, n_e = raw.shape

@@ -14,7 +14,7 @@ from pycobre.errors import ValidationError
 from pycobre.stochastic.case_view import StageInfo
 from pycobre.stochastic.correlation import CorrelationModel
 from pycobre.stochastic.noise_layout import NoiseLayout
-from pycobre.stochastic.pcg64 import Pcg64Lanes
+from pycobre.stochastic.pcg64 import Pcg64, Pcg64Lanes
 from pycobre.stochastic.sampling.halton import halton_point
 from pycobre.stochastic.sampling.lhs import lhs_point
 from pycobre.stochastic.sampling.saa import saa_point
@@ -86,6 +86,9 @@ class ForwardSampler:
 
     def in_sample_openings(self, iteration: int, scenarios: np.ndarray, t: int) -> np.ndarray:
         """Opening index chosen for each scenario (one bounded draw from a fresh stream)."""
+        if len(scenarios) == 1:
+            seed = derive_forward_seed(self.tree_seed, int(iteration), int(scenarios[0]), int(t))
+            return np.array([Pcg64.from_u64(seed).bounded(int(self.n_open[t]))])
         seeds = derive_forward_seed(
             self.tree_seed, iteration, np.asarray(scenarios, dtype=np.int64), t
         )
@@ -111,6 +114,8 @@ class ForwardSampler:
     def noise_batch(self, iteration: int, scenarios: np.ndarray, t: int) -> np.ndarray:
         """``(len(scenarios), D)`` noise for raw scenario indices (already offset in simulation)."""
         scen = np.atleast_1d(np.asarray(scenarios, dtype=np.int64))
+        if self.source.all_in_sample:
+            return self.tree[t][self.in_sample_openings(iteration, scen, t)]
         out = np.zeros((scen.shape[0], self.layout.dim))
         picks = None
         oos = []

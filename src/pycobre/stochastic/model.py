@@ -82,6 +82,7 @@ class StochasticModel:
     estimated_stats: pa.Table | None = None
     load_source_table: pa.Table | None = None
     historical_library: Any = None
+    season_ids: list = field(default_factory=list)
     _training: ForwardSampler | None = field(default=None, repr=False)
     _simulation: ForwardSampler | None = field(default=None, repr=False)
 
@@ -113,7 +114,9 @@ class StochasticModel:
         scen = np.asarray(scenarios, dtype=np.int64) + SIMULATION_SCENARIO_OFFSET
         return self._simulation.noise_batch(0, scen, t)
 
-    def trajectory_initial_lags(self, iteration: int, scenario: int, *, simulation: bool = False) -> np.ndarray:
+    def trajectory_initial_lags(
+        self, iteration: int, scenario: int, *, simulation: bool = False
+    ) -> np.ndarray:
         """(H, L) lag seeds of one trajectory: the initial lags, or, under the ``historical``
         inflow scheme, the pre-study observations of the trajectory's window (spec 11 §11.3)."""
         sampler = self._simulation if simulation else self._training
@@ -128,30 +131,35 @@ class StochasticModel:
         return int(self._training.in_sample_openings(iteration, np.array([scenario]), t)[0])
 
     def summary(self) -> dict[str, Any]:
-        """The ``stochastic`` summary dict of spec 20 §6."""
+        """The ``stochastic`` summary dict of spec 20 §6 (values as Cobre 0.5.1 reports them)."""
         orders = self.max_ar_order.tolist()
+        estimated = self.estimation_path in (
+            "full_estimation",
+            "user_ar_history_stats",
+            "partial_estimation",
+        )
+        loaded = self.estimation_path != "deterministic"
+        stats_ids = {sid for (_h, sid) in self.inflow_models.stats}
+        corr = self.provenance.get("correlation_source")
         return {
-            "inflow_source": "estimated"
-            if self.estimation_path
-            in ("full_estimation", "user_ar_history_stats", "partial_estimation")
-            else ("loaded" if self.estimation_path != "deterministic" else None),
+            "inflow_source": "estimated" if estimated else ("loaded" if loaded else None),
             "n_hydros": self.n_hydros,
-            "n_seasons": len({s for s in self.provenance.get("_seasons", []) if s is not None}),
+            "n_seasons": len(stats_ids),
             "ar_order": None
             if not orders
             else {
-                "method": self.provenance.get("ar_method"),
+                "method": self.provenance.get("ar_method") or "fixed",
                 "min_order": int(min(orders)),
                 "max_order": int(max(orders)),
                 "n_hydros": self.n_hydros,
-                "order_counts": {str(k): orders.count(k) for k in sorted(set(orders))},
+                "order_counts": [orders.count(k) for k in range(max(orders) + 1)],
             },
-            "correlation_source": self.provenance.get("correlation_source"),
-            "correlation_dim": self.noise_dim,
+            "correlation_source": {"user_file": "loaded", "estimated": "estimated"}.get(corr),
+            "correlation_dim": f"{self.noise_dim}x{self.noise_dim}",
             "opening_tree_source": self.provenance.get("opening_tree_source"),
             "openings_per_stage": self.n_openings.tolist(),
             "n_stages": self.n_stages,
-            "n_load_buses": int(self.load_bus_positions.shape[0]),
+            "n_load_buses": int(len(self.layout.load_bus_ids)),
             "seed": self.tree_seed,
         }
 
@@ -178,28 +186,80 @@ def _stats_matrix(
     return mean, std
 
 
-def _external_libraries(view, training, simulation, layout, par, stage_ids, load_mean, load_std,
-                        ncs_mean, ncs_std) -> dict:  # noqa: ANN001 - internal assembly helper
+def _external_libraries(
+    view, training, simulation, layout, par, stage_ids, load_mean, load_std, ncs_mean, ncs_std
+) -> dict:  # noqa: ANN001 - internal assembly helper
     """External η libraries for the classes that use the ``external`` scheme."""
     from pycobre.stochastic.external import build_external
 
     out = {}
-    wanted = {c for src in (training, simulation) for c in ("inflow", "load", "ncs")
-              if src.scheme(c) == "external"}
-    ids = {"inflow": list(layout.hydro_ids), "load": list(layout.load_bus_ids), "ncs": list(layout.ncs_ids)}
+    wanted = {
+        c
+        for src in (training, simulation)
+        for c in ("inflow", "load", "ncs")
+        if src.scheme(c) == "external"
+    }
+    ids = {
+        "inflow": list(layout.hydro_ids),
+        "load": list(layout.load_bus_ids),
+        "ncs": list(layout.ncs_ids),
+    }
     for cls in sorted(wanted):
         table = view.table(f"external_{cls}_scenarios.parquet")
         if table is None or not ids[cls]:
             continue
         if cls == "inflow":
-            out[cls] = build_external(cls, table, stage_ids, ids[cls], mean=par.base, std=par.sigma,
-                                      psi=par.psi, initial_lags=initial_lags(view.past_inflows, ids[cls], par.n_lags))
+            out[cls] = build_external(
+                cls,
+                table,
+                stage_ids,
+                ids[cls],
+                mean=par.base,
+                std=par.sigma,
+                psi=par.psi,
+                initial_lags=initial_lags(view.past_inflows, ids[cls], par.n_lags),
+            )
         else:
             all_ids = view.bus_ids if cls == "load" else view.ncs_ids
             cols = [all_ids.index(e) for e in ids[cls]]
             mean, std = (load_mean, load_std) if cls == "load" else (ncs_mean, ncs_std)
-            out[cls] = build_external(cls, table, stage_ids, ids[cls], mean=mean[:, cols], std=std[:, cols])
+            out[cls] = build_external(
+                cls, table, stage_ids, ids[cls], mean=mean[:, cols], std=std[:, cols]
+            )
     return out
+
+
+def _check_coverage(view: CaseView, stage_ids: list[int]) -> None:
+    """Spec 11 §1.1: a present inflow-stats file covers every active (hydro, study stage); a
+    present load-stats file covers every (bus, study stage)."""
+    from pycobre.errors import ValidationError
+
+    checks = (
+        ("inflow_seasonal_stats.parquet", "hydro_id", view.hydro_ids, True),
+        ("load_seasonal_stats.parquet", "bus_id", view.bus_ids, False),
+    )
+    for name, key, ids, lifecycle in checks:
+        table = view.table(name)
+        if table is None:
+            continue
+        have = set(
+            zip(table.column(key).to_pylist(), table.column("stage_id").to_pylist(), strict=True)
+        )
+        for eid in ids:
+            for sid in stage_ids:
+                if lifecycle and not view.hydro_active(eid, sid):
+                    continue
+                if (eid, sid) not in have:
+                    raise ValidationError(
+                        f"scenarios/{name}: missing row for {key} {eid}, stage_id {sid}",
+                        kind="DimensionMismatch",
+                        context={
+                            "file": f"scenarios/{name}",
+                            "entity_id": eid,
+                            "stage_id": sid,
+                            "field": key,
+                        },
+                    )
 
 
 def _tree_seed(view: CaseView, seed: int | None) -> int:
@@ -223,6 +283,7 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
     tree_seed = _tree_seed(view, seed)
     cobre_compat = bool(view.config_section("modeling", "cobre_compat") or False)
 
+    _check_coverage(view, stage_ids)
     has_h = view.table("inflow_history.parquet") is not None
     has_s = view.table("inflow_seasonal_stats.parquet") is not None
     has_r = view.table("inflow_ar_coefficients.parquet") is not None
@@ -280,11 +341,23 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
             history, view, par, hydro_ids, training_source.historical_years
         )
 
-    external = _external_libraries(view, training_source, simulation_source, layout, par,
-                                   stage_ids, load_mean, load_std, ncs_mean, ncs_std)
+    external = _external_libraries(
+        view,
+        training_source,
+        simulation_source,
+        layout,
+        par,
+        stage_ids,
+        load_mean,
+        load_std,
+        ncs_mean,
+        ncs_std,
+    )
     n_open = [s.num_scenarios for s in stages]
     if training_source.inflow == "external" and "inflow" in external:
-        n_open = [min(n, int(c)) for n, c in zip(n_open, external["inflow"].raw_counts, strict=True)]
+        n_open = [
+            min(n, int(c)) for n, c in zip(n_open, external["inflow"].raw_counts, strict=True)
+        ]
     for t, s in enumerate(stages):
         if s.sampling_method == "historical_residuals":
             if hist_lib is None or hist_lib.n_windows == 0:
@@ -313,7 +386,7 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
             historical_eta=hist_lib.eta if hist_lib else None,
             n_windows=hist_lib.n_windows if hist_lib else 0,
         )
-        tree_source = "generated"
+        tree_source = "estimated"  # Cobre's word for an internally generated tree
 
     lag_trans = compute_lag_transitions(
         stages,
@@ -349,12 +422,13 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
         "correlation_source": correlation_source,
         "opening_tree_source": tree_source,
         "n_hydros": len(hydro_ids),
-        "ar_method": (view.config_section("estimation", "order_selection") or "pacf")
+        "ar_method": str(view.config_section("estimation", "order_selection") or "pacf").upper()
         if fitting_report is not None
         else None,
-        "ar_max_order": int(par.max_ar_order.max(initial=0)) if len(hydro_ids) else None,
+        "ar_max_order": int(par.max_ar_order.max(initial=0))
+        if fitting_report is not None
+        else None,
         "white_noise_fallbacks": fallbacks,
-        "_seasons": [s.season_id for s in stages],
     }
     bus_pos = {b: i for i, b in enumerate(view.bus_ids)}
     ncs_pos = {n: i for i, n in enumerate(view.ncs_ids)}
@@ -396,6 +470,7 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
         fitting_report=fitting_report,
         estimated_stats=estimated_stats,
         load_source_table=load_table,
+        season_ids=[s.season_id for s in stages],
     )
     common = dict(
         external_eta={c: lib.eta for c, lib in external.items()},

@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "siphash13",
+    "siphash13_bytes",
     "derive_forward_seed",
     "derive_forward_seed_grouped",
     "derive_opening_seed",
@@ -81,6 +82,10 @@ def _to_u32(value: object) -> np.ndarray:
 
 def _derive(prefix: bytes, base: object, *fields: object) -> np.ndarray | int:
     scalar = all(isinstance(v, (int, np.integer)) for v in (base, *fields))
+    if scalar:
+        msg = prefix + (int(base) & _MASK64).to_bytes(8, "little")
+        msg += b"".join((int(f) & 0xFFFFFFFF).to_bytes(4, "little") for f in fields)
+        return siphash13_bytes(msg)
     arrays = np.broadcast_arrays(_to_u64(base), *(_to_u32(f) for f in fields))
     shape = arrays[0].shape
     n = arrays[0].size
@@ -89,7 +94,7 @@ def _derive(prefix: bytes, base: object, *fields: object) -> np.ndarray | int:
         flat = np.ascontiguousarray(arr.reshape(-1).astype(dtype))
         parts.append(flat.view(np.uint8).reshape(n, -1))
     out = siphash13(np.concatenate(parts, axis=1))
-    return int(out[0]) if scalar else out.reshape(shape)
+    return out.reshape(shape)
 
 
 def derive_forward_seed(base: object, iteration: object, scenario: object, stage: object):  # noqa: ANN201
@@ -110,3 +115,45 @@ def derive_opening_seed(base: object, opening: object, stage: object):  # noqa: 
 def derive_stage_seed(base: object, stage: object):  # noqa: ANN201
     """SipHash of base ‖ stage u32 (12 bytes)."""
     return _derive(b"", base, stage)
+
+
+def _rotl_int(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & _MASK64
+
+
+def siphash13_bytes(message: bytes) -> int:
+    """Scalar SipHash-1-3 (key 0) on Python integers: cheaper than NumPy for one message."""
+    m64 = _MASK64
+    v0, v1, v2, v3 = 0x736F6D6570736575, 0x646F72616E646F6D, 0x6C7967656E657261, 0x7465646279746573
+    length = len(message)
+    tail = length & ~7
+    blocks = [int.from_bytes(message[i : i + 8], "little") for i in range(0, tail, 8)]
+    blocks.append(int.from_bytes(message[tail:], "little") | ((length & 0xFF) << 56))
+    rounds = [1] * len(blocks)
+    for m, n_rounds in zip(blocks, rounds, strict=True):
+        v3 ^= m
+        for _ in range(n_rounds):
+            v0 = (v0 + v1) & m64
+            v1 = _rotl_int(v1, 13) ^ v0
+            v0 = _rotl_int(v0, 32)
+            v2 = (v2 + v3) & m64
+            v3 = _rotl_int(v3, 16) ^ v2
+            v0 = (v0 + v3) & m64
+            v3 = _rotl_int(v3, 21) ^ v0
+            v2 = (v2 + v1) & m64
+            v1 = _rotl_int(v1, 17) ^ v2
+            v2 = _rotl_int(v2, 32)
+        v0 ^= m
+    v2 ^= 0xFF
+    for _ in range(3):
+        v0 = (v0 + v1) & m64
+        v1 = _rotl_int(v1, 13) ^ v0
+        v0 = _rotl_int(v0, 32)
+        v2 = (v2 + v3) & m64
+        v3 = _rotl_int(v3, 16) ^ v2
+        v0 = (v0 + v3) & m64
+        v3 = _rotl_int(v3, 21) ^ v0
+        v2 = (v2 + v1) & m64
+        v1 = _rotl_int(v1, 17) ^ v2
+        v2 = _rotl_int(v2, 32)
+    return v0 ^ v1 ^ v2 ^ v3

@@ -71,6 +71,8 @@ def write_policy(policy_dir: str | os.PathLike[str], policy: PolicyData) -> Path
             operation="write",
         )
     try:
+        # an overwritten checkpoint must read as incomplete until its new metadata lands
+        (root / METADATA_FILE).unlink(missing_ok=True)
         (root / "basis").mkdir(parents=True, exist_ok=True)  # always created (spec 05 §1)
         for t, stage in enumerate(policy.cuts):
             write_bytes_atomic(root / "cuts" / stage_file_name(t), encode_stage_cuts(stage))

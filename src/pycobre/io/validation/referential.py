@@ -1,94 +1,70 @@
 """L3 referential layer: every cross-entity id reference resolves (spec 02 §2.3).
 
-All dangling references are collected. Parquet columns are checked per *distinct* missing value
+Which fields are references comes from the declarations (``Field.ref`` in
+``pycobre.io.fields``); only the type-dependent correlation entities, generic-constraint
+expressions and block ids need code of their own. All dangling references are collected. Parquet columns are checked per *distinct* missing value
 (one record names the value, the first row and how many rows carry it) so that a bad stage id in
 a 10,000-row table gives one readable line, not 10,000.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
+from pycobre.io.fields import FILES, Field, FileSpec
 from pycobre.io.validation.collector import Collector
+from pycobre.io.validation.declarations import REF_REGISTRY, entity_key
 from pycobre.io.validation.expression import VARIABLE_REGISTRY, parse_expression
 from pycobre.io.validation.view import REGISTRIES, CaseView
 
-#: (registry, dotted field, target registry) for entity-to-entity references (rules 1–11).
-ENTITY_REFS: tuple[tuple[str, str, str], ...] = (
-    ("lines", "source_bus_id", "buses"),
-    ("lines", "target_bus_id", "buses"),
-    ("hydros", "bus_id", "buses"),
-    ("hydros", "downstream_id", "hydros"),
-    ("hydros", "diversion.downstream_id", "hydros"),
-    ("thermals", "bus_id", "buses"),
-    ("non_controllable_sources", "bus_id", "buses"),
-    ("pumping_stations", "bus_id", "buses"),
-    ("pumping_stations", "source_hydro_id", "hydros"),
-    ("pumping_stations", "destination_hydro_id", "hydros"),
-    ("contracts", "bus_id", "buses"),
-)
-
-LIFECYCLE_REGISTRIES = (
-    "lines", "hydros", "thermals", "non_controllable_sources", "pumping_stations", "contracts",
-)
-
-#: Parquet file -> (column, target). Target "stage" = any declared stage (study or pre-study),
-#: "study_stage" = a study stage.
-TABLE_REFS: dict[str, tuple[tuple[str, str], ...]] = {
-    "system/hydro_geometry.parquet": (("hydro_id", "hydros"),),
-    "system/fpha_hyperplanes.parquet": (("hydro_id", "hydros"), ("stage_id", "study_stage")),
-    "scenarios/inflow_seasonal_stats.parquet": (("hydro_id", "hydros"), ("stage_id", "stage")),
-    "scenarios/inflow_ar_coefficients.parquet": (("hydro_id", "hydros"), ("stage_id", "stage")),
-    "scenarios/inflow_annual_component.parquet": (("hydro_id", "hydros"), ("stage_id", "stage")),
-    "scenarios/inflow_history.parquet": (("hydro_id", "hydros"),),
-    "scenarios/external_inflow_scenarios.parquet": (
-        ("hydro_id", "hydros"), ("stage_id", "study_stage")),
-    "scenarios/external_load_scenarios.parquet": (
-        ("bus_id", "buses"), ("stage_id", "study_stage")),
-    "scenarios/external_ncs_scenarios.parquet": (
-        ("ncs_id", "non_controllable_sources"), ("stage_id", "study_stage")),
-    "scenarios/load_seasonal_stats.parquet": (("bus_id", "buses"), ("stage_id", "stage")),
-    "scenarios/non_controllable_stats.parquet": (
-        ("ncs_id", "non_controllable_sources"), ("stage_id", "stage")),
-    "constraints/thermal_bounds.parquet": (("thermal_id", "thermals"), ("stage_id", "study_stage")),
-    "constraints/hydro_bounds.parquet": (("hydro_id", "hydros"), ("stage_id", "study_stage")),
-    "constraints/line_bounds.parquet": (("line_id", "lines"), ("stage_id", "study_stage")),
-    "constraints/pumping_bounds.parquet": (
-        ("station_id", "pumping_stations"), ("stage_id", "study_stage")),
-    "constraints/contract_bounds.parquet": (
-        ("contract_id", "contracts"), ("stage_id", "study_stage")),
-    "constraints/ncs_bounds.parquet": (
-        ("ncs_id", "non_controllable_sources"), ("stage_id", "study_stage")),
-    "constraints/penalty_overrides_bus.parquet": (("bus_id", "buses"), ("stage_id", "study_stage")),
-    "constraints/penalty_overrides_line.parquet": (("line_id", "lines"), ("stage_id", "study_stage")),
-    "constraints/penalty_overrides_hydro.parquet": (
-        ("hydro_id", "hydros"), ("stage_id", "study_stage")),
-    "constraints/penalty_overrides_ncs.parquet": (
-        ("source_id", "non_controllable_sources"), ("stage_id", "study_stage")),
-    "constraints/generic_constraint_bounds.parquet": (
-        ("constraint_id", "constraints"), ("stage_id", "study_stage")),
-}
-
-#: JSON factor files: (file, array key, entity column, target registry).
-FACTOR_FILES: tuple[tuple[str, str, str, str], ...] = (
-    ("scenarios/load_factors.json", "load_factors", "bus_id", "buses"),
-    ("scenarios/non_controllable_factors.json", "non_controllable_factors", "ncs_id",
-     "non_controllable_sources"),
-    ("constraints/exchange_factors.json", "exchange_factors", "line_id", "lines"),
-)
+#: References checked by a later layer with its own rule and kind (spec 02 §2.5–2.6).
+LATER_LAYER_REFS = frozenset({
+    ("stages.json", "policy_graph.transitions[].source_id"),
+    ("stages.json", "policy_graph.transitions[].target_id"),
+    ("system/hydros.json", "filling.start_stage_id"),
+})
+#: Declared ``Field.ref`` values this layer resolves (season/block refs belong to L5b rules).
+STAGE_REFS = ("stage", "study_stage")
 
 CORRELATION_TARGET = {"inflow": "hydros", "load": "buses", "ncs": "non_controllable_sources"}
 
 
-def _dig(obj: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(part)
-    return obj
+def _walk(node: Any, segments: list[str], path: str) -> Iterator[tuple[str, Any]]:
+    """Yield ``(concrete path, value)`` for every value a declared dotted name points at."""
+    if not segments:
+        yield path, node
+        return
+    seg, rest = segments[0], segments[1:]
+    if seg == "*":
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from _walk(value, rest, f"{path}.{key}")
+        return
+    if not isinstance(node, dict):
+        return
+    key = seg[:-2] if seg.endswith("[]") else seg
+    value = node.get(key)
+    where = f"{path}.{key}" if path else key
+    if seg.endswith("[]"):
+        if isinstance(value, list):
+            for i, element in enumerate(value):
+                yield from _walk(element, rest, f"{where}[{i}]")
+    else:
+        yield from _walk(value, rest, where)
+
+
+def _json_elements(spec: FileSpec, doc: Any) -> Iterator[tuple[Any, Any, str]]:
+    """``(entity, element, path prefix)``: registry elements, or the whole root document."""
+    if spec.collection is None:
+        yield None, doc, ""
+        return
+    key = entity_key(spec)
+    for i, element in enumerate(doc.get(spec.collection) or []):
+        if isinstance(element, dict):
+            yield element.get(key) if key else None, element, f"{spec.collection}[{i}]"
 
 
 def _missing(sink: Collector, *, file: str, entity: Any, field: str, message: str,
@@ -134,123 +110,82 @@ class _Targets:
 
 def check_references(view: CaseView, sink: Collector) -> None:
     targets = _Targets(view)
-    _entity_refs(view, targets, sink)
-    _table_refs(view, targets, sink)
-    _factor_refs(view, targets, sink)
-    _initial_condition_refs(view, targets, sink)
-    _production_model_refs(view, targets, sink)
+    _declared_json_refs(view, targets, sink)
+    _declared_table_refs(view, targets, sink)
     _correlation_refs(view, targets, sink)
     _expression_refs(view, targets, sink)
     _generic_bound_blocks(view, sink)
 
 
-def _entity_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
-    for registry, field, target in ENTITY_REFS:
-        reg = REGISTRIES[registry]
-        known = targets.ids(target)
-        label, tname = targets.describe(target)
-        for idx, ent in enumerate(view.entities(registry)):
-            value = _dig(ent, field)
-            if value is None or value in known:
-                continue
-            _missing(
-                sink, file=reg.file, entity=ent.get("id"), field=f"{reg.key}[{idx}].{field}",
-                message=f"{reg.label.capitalize()} '{view.name_of(registry, ent)}' references "
-                f"non-existent {label} {value} in {tname}",
-                value=value, registry=target,
-            )
-    stage_ids = targets.ids("stage")
-    for registry in LIFECYCLE_REGISTRIES:
-        reg = REGISTRIES[registry]
-        for idx, ent in enumerate(view.entities(registry)):
-            for field in ("entry_stage_id", "exit_stage_id"):
-                value = ent.get(field)
-                if value is None or value in stage_ids:
-                    continue
-                _missing(
-                    sink, file=reg.file, entity=ent.get("id"), field=f"{reg.key}[{idx}].{field}",
-                    message=f"{reg.label.capitalize()} '{view.name_of(registry, ent)}' references "
-                    f"non-existent stage {value} in stages.json ({field})",
-                    value=value, registry="stages",
-                )
+def _target_of(decl: Field) -> str | None:
+    if decl.ref in STAGE_REFS:
+        return decl.ref
+    return REF_REGISTRY.get(decl.ref or "")
 
 
-def _table_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
-    for rel, refs in TABLE_REFS.items():
-        table = view.table(rel)
-        if table is None:
+def _declared_json_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
+    """Every JSON field declared with ``ref`` (spec 02 §2.3 rules 1–14, 20, 21–41 JSON part)."""
+    for rel, spec in FILES.items():
+        doc = view.raw.json.get(rel)
+        if spec.format != "json" or not isinstance(doc, dict):
             continue
-        for column, target in refs:
-            if column not in table.column_names:
+        refs = [(d, _target_of(d)) for d in spec.fields
+                if _target_of(d) and (rel, d.name) not in LATER_LAYER_REFS]
+        if not refs:
+            continue
+        owner = spec.entity or spec.collection or rel
+        for entity, element, prefix in _json_elements(spec, doc):
+            name = element.get("name", entity) if isinstance(element, dict) else entity
+            for decl, target in refs:
+                known = targets.ids(target)
+                label, tname = targets.describe(target)
+                for path, value in _walk(element, decl.name.split("."), prefix):
+                    if value is None or isinstance(value, bool) or value in known:
+                        continue
+                    subject = (f"{owner.replace('_', ' ').capitalize()} '{name}'"
+                               if spec.collection is not None and name is not None
+                               else f"{rel} {path}")
+                    _missing(sink, file=rel, entity=entity if entity is not None else value,
+                             field=path,
+                             message=f"{subject} references non-existent {label} {value} in "
+                             f"{tname}", value=value,
+                             registry=target if target in REGISTRIES else "stages")
+
+
+def _declared_table_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
+    """Parquet columns declared with ``ref``, checked per distinct missing value."""
+    for rel, spec in FILES.items():
+        table = view.table(rel)
+        if spec.format != "parquet" or table is None:
+            continue
+        entity_col = spec.key_columns[0] if spec.key_columns else None
+        for decl in spec.fields:
+            target = _target_of(decl)
+            if target is None or decl.name not in table.column_names:
                 continue
-            values = np.asarray(table.column(column).to_numpy(zero_copy_only=False))
+            values = np.asarray(table.column(decl.name).to_numpy(zero_copy_only=False),
+                                dtype=float)
             if values.size == 0:
                 continue
-            mask = ~np.isnan(values.astype(float))  # null stage_id (fpha) means "all stages"
             known = np.fromiter(targets.ids(target), dtype=float)
-            bad = mask & ~np.isin(values.astype(float), known)
+            bad = ~np.isnan(values) & ~np.isin(values, known)  # null stage_id = "all stages"
             if not bad.any():
                 continue
             label, tname = targets.describe(target)
-            bad_values, first, counts = np.unique(
-                values[bad].astype(np.int64), return_index=True, return_counts=True
-            )
+            bad_values, first, counts = np.unique(values[bad].astype(np.int64),
+                                                  return_index=True, return_counts=True)
             rows = np.flatnonzero(bad)[first]
             for value, row, count in zip(bad_values.tolist(), rows.tolist(), counts.tolist(),
                                          strict=True):
-                entity_col = refs[0][0]
-                entity = table.column(entity_col)[row].as_py()
+                entity = (table.column(entity_col)[row].as_py()
+                          if entity_col in table.column_names else None)
                 _missing(
-                    sink, file=rel, entity=entity, field=column,
-                    message=f"row {row} of {rel} references non-existent {label} {value} in "
-                    f"{tname} (column {column}, {count} row{'s' if count > 1 else ''})",
+                    sink, file=rel, entity=entity, field=decl.name,
+                    message=f"{rel} references non-existent {label} {value} in {tname} "
+                    f"(column {decl.name}, {count} row{'s' if count > 1 else ''})",
                     value=value, registry=target if target in REGISTRIES else "stages",
-                    row=row, rows_affected=count,
+                    rows_affected=count,
                 )
-
-
-def _factor_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
-    for rel, key, entity_field, target in FACTOR_FILES:
-        entries = view.doc(rel).get(key) or []
-        known = targets.ids(target)
-        stages = targets.ids("study_stage")
-        label, tname = targets.describe(target)
-        for idx, entry in enumerate(entries):
-            value = entry.get(entity_field)
-            if value not in known:
-                _missing(sink, file=rel, entity=value, field=f"{key}[{idx}].{entity_field}",
-                         message=f"{key}[{idx}] references non-existent {label} {value} in {tname}",
-                         value=value, registry=target)
-            stage = entry.get("stage_id")
-            if stage not in stages:
-                _missing(sink, file=rel, entity=value, field=f"{key}[{idx}].stage_id",
-                         message=f"{key}[{idx}] references non-existent study stage {stage} "
-                         "in stages.json", value=stage, registry="stages")
-
-
-def _initial_condition_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
-    rel = "initial_conditions.json"
-    doc = view.doc(rel)
-    hydros = targets.ids("hydros")
-    for key in ("storage", "filling_storage", "past_inflows", "recent_observations"):
-        for idx, entry in enumerate(doc.get(key) or []):
-            value = entry.get("hydro_id")
-            if value in hydros:
-                continue
-            _missing(sink, file=rel, entity=value, field=f"{key}[{idx}].hydro_id",
-                     message=f"{key}[{idx}] references non-existent hydro {value} in hydros",
-                     value=value, registry="hydros")
-
-
-def _production_model_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:
-    rel = "system/hydro_production_models.json"
-    hydros = targets.ids("hydros")
-    for idx, entry in enumerate(view.doc(rel).get("production_models") or []):
-        value = entry.get("hydro_id")
-        if value not in hydros:
-            _missing(sink, file=rel, entity=value, field=f"production_models[{idx}].hydro_id",
-                     message=f"production_models[{idx}] references non-existent hydro {value} "
-                     "in hydros", value=value, registry="hydros")
 
 
 def _correlation_refs(view: CaseView, targets: _Targets, sink: Collector) -> None:

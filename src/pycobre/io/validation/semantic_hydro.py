@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from pycobre.io.validation.collector import Collector
-from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha
+from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha, uses_model
 from pycobre.io.validation.view import REGISTRIES, CaseView
 
 GEOMETRY = "system/hydro_geometry.parquet"
@@ -44,6 +44,7 @@ def check_hydro_thermal(view: CaseView, sink: Collector) -> None:
     _filling(view, sink)
     _geometry(view, sink)
     _hyperplanes(view, sink)
+    _model_inputs_present(view, sink)
     _unused(view, sink)
 
 
@@ -152,6 +153,27 @@ def _geometry(view: CaseView, sink: Collector) -> None:
                     rule=f"geometry_{column}_{words.replace(' ', '_').replace('-', '_')}",
                     detail=f"point {k + 1} of hydro {h}",
                 )
+
+
+def _model_inputs_present(view: CaseView, sink: Collector) -> None:
+    """Rule 11 and the geometry need of spec 01 §6.8 when the whole file is absent (L4 only
+    checks coverage of files that exist)."""
+    models = models_by_hydro(view)
+    names = {h["id"]: view.name_of("hydros", h) for h in view.entities("hydros")}
+    for h, used in sorted(models.items()):
+        if uses_fpha(used, "precomputed") and HYPERPLANES not in view.raw.tables \
+                and HYPERPLANES not in view.raw.present:
+            sink.add("PhysicalConstraint", f"hydro '{names[h]}' uses precomputed FPHA but "
+                     f"{HYPERPLANES} is missing", file=HYPERPLANES, entity=h, field="hydro_id",
+                     cobre_kind="BusinessRuleViolation", rule="fpha_plane_per_stage",
+                     suggestion=f"add {HYPERPLANES} or use fpha_config.source = 'computed'")
+        needs_geometry = uses_fpha(used, "computed") or uses_model(used, "linearized_head")
+        if needs_geometry and GEOMETRY not in view.raw.present:
+            sink.add("PhysicalConstraint", f"hydro '{names[h]}' needs a volume-height-area "
+                     f"curve but {GEOMETRY} is missing", file=GEOMETRY, entity=h,
+                     field="hydro_id", cobre_kind="BusinessRuleViolation",
+                     rule="geometry_required",
+                     suggestion=f"add at least 2 rows for hydro {h} to {GEOMETRY}")
 
 
 def _hyperplanes(view: CaseView, sink: Collector) -> None:

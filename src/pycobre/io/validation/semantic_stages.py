@@ -8,6 +8,7 @@ from typing import Any
 
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha
+from pycobre.io.validation.semantic_estimation import check_estimation
 from pycobre.io.validation.view import CaseView
 
 STAGES = "stages.json"
@@ -15,7 +16,6 @@ PENALTIES = "penalties.json"
 INITIAL = "initial_conditions.json"
 INFLOW_STATS = "scenarios/inflow_seasonal_stats.parquet"
 AR_COEFS = "scenarios/inflow_ar_coefficients.parquet"
-HISTORY = "scenarios/inflow_history.parquet"
 LOAD_STATS = "scenarios/load_seasonal_stats.parquet"
 CORRELATION = "scenarios/correlation.json"
 
@@ -53,7 +53,7 @@ def check_stages_penalties_scenarios(view: CaseView, sink: Collector) -> None:
     _inflow_stats(view, sink)
     _correlation_values(view, sink)
     _factor_blocks(view, sink)
-    _estimation(view, sink)
+    check_estimation(view, sink)
     _past_inflows(view, sink)
     _sobol(view, sink)
 
@@ -267,30 +267,6 @@ def _factor_blocks(view: CaseView, sink: Collector) -> None:
                          f"{stage} whose std_mw is 0", file=rel, entity=entity,
                          field=f"{key}[{i}]", cobre_kind="ModelQuality", severity="warning",
                          rule="load_factor_deterministic_bus")
-
-
-def _estimating(view: CaseView) -> bool:
-    return view.table(HISTORY) is not None and INFLOW_STATS not in view.raw.present
-
-
-def _estimation(view: CaseView, sink: Collector) -> None:
-    if not _estimating(view):
-        return
-    if view.season_ids is None:
-        sink.add("IncompatibleSettings", "estimating inflow statistics from inflow_history.parquet "
-                 "requires season_definitions in stages.json", file=STAGES,
-                 field="season_definitions", cobre_kind="BusinessRuleViolation",
-                 settings=["season_definitions"], detail="estimation needs a season map")
-    history = view.table(HISTORY)
-    have = set(history.column("hydro_id").to_pylist()) if "hydro_id" in history.column_names \
-        else set()
-    for h in view.entities("hydros"):
-        if h["id"] not in have:
-            sink.add("IncompatibleSettings", f"hydro '{view.name_of('hydros', h)}' has no "
-                     f"observations in {HISTORY} (needed to estimate its inflow model)",
-                     file=HISTORY, entity=h["id"], field="hydro_id",
-                     cobre_kind="BusinessRuleViolation", settings=["inflow_history"],
-                     detail="no history rows")
 
 
 def _par_orders(view: CaseView) -> dict[Any, int]:

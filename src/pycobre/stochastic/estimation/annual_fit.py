@@ -21,29 +21,45 @@ __all__ = ["AnnualData", "annual_data", "fit_annual", "facp", "select_annual_ord
 
 
 class AnnualData:
-    """Standardized z and Ã per chronological index of one hydro, with season stats of A."""
+    """Per chronological index of one hydro: season, deviation from the seasonal mean, rolling
+    12-observation mean (``None`` for the first 12), standardized Ã, and the A statistics."""
 
     def __init__(
         self,
         seasons: list[int],
-        z: list[float],
-        a_std: list[float | None],
+        dev: list[float],
+        std: list[float],
+        raw_a: list[float | None],
         a_mean: list[float],
         a_sd: list[float],
         a_count: list[int],
     ) -> None:
-        self.seasons, self.z, self.a = seasons, z, a_std
+        self.seasons, self.dev, self.std, self.raw_a = seasons, dev, std, raw_a
         self.a_mean, self.a_sd, self.a_count = a_mean, a_sd, a_count
+        self.z_count = [0] * len(a_mean)
+        for season in seasons:
+            self.z_count[season] += 1
 
     def cross(self, m: int, k: int) -> float:
-        """corr(z_{t-k}, Ã_t) over targets t of season m (population divisor)."""
-        acc, n = 0.0, 0
+        """corr(z_{t-k}, Ã_t) over targets t of season m.
+
+        Σ (a_{t-k} − μ)(A_t − μ^A) / N / (s_{m-k} σ^A_m) with N the number of observations of
+        season m (not the pair count: the first year has no window). This exact form and order
+        reproduce Cobre 0.5.1's d12 coefficients bit for bit.
+        """
+        n_seasons = len(self.a_mean)
+        s_lag = self.std[(m - k) % n_seasons]
+        sd_a = self.a_sd[m]
+        acc, n_pairs = 0.0, 0
         for t, season in enumerate(self.seasons):
-            if season != m or self.a[t] is None or t - k < 0:
+            if season != m or self.raw_a[t] is None or t - k < 0:
                 continue
-            acc += self.z[t - k] * self.a[t]
-            n += 1
-        return min(1.0, max(-1.0, acc / n)) if n else 0.0
+            acc += self.dev[t - k] * (self.raw_a[t] - self.a_mean[m])
+            n_pairs += 1
+        n = self.z_count[m]
+        if not n_pairs or not n or s_lag == 0.0 or sd_a == 0.0:
+            return 0.0
+        return min(1.0, max(-1.0, acc / n / (s_lag * sd_a)))
 
 
 def annual_data(
@@ -58,10 +74,7 @@ def annual_data(
             kind="InsufficientData",
             context={"file": "scenarios/inflow_history.parquet", "entity_id": hydro_id},
         )
-    z = [
-        (v - mean[m]) / std[m] if std[m] > 0.0 else 0.0
-        for v, m in zip(values, seasons, strict=True)
-    ]
+    dev = [v - mean[m] for v, m in zip(values, seasons, strict=True)]
     raw: list[float | None] = [None] * len(values)
     for i in range(len(values) - 12):
         raw[i + 12] = sum(values[i : i + 12]) / 12.0
@@ -75,13 +88,7 @@ def annual_data(
         a_mean[m] = mu
         a_sd[m] = math.sqrt(sum((v - mu) ** 2 for v in vals) / len(vals))
         a_count[m] = len(vals)
-    a_std: list[float | None] = [
-        None
-        if a is None
-        else ((a - a_mean[seasons[t]]) / a_sd[seasons[t]] if a_sd[seasons[t]] > 0 else 0.0)
-        for t, a in enumerate(raw)
-    ]
-    return AnnualData(seasons, z, a_std, a_mean, a_sd, a_count)
+    return AnnualData(seasons, dev, list(std), raw, a_mean, a_sd, a_count)
 
 
 def _cov(series: SeasonSeries, data: AnnualData, m: int, lags: list[int | None]) -> np.ndarray:

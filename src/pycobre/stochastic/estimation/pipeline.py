@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -20,6 +19,11 @@ from pycobre.stochastic.par_model import InflowModelSet, read_inflow_models
 __all__ = ["EstimationResult", "estimate_inflow_models"]
 
 _FILE = "scenarios/inflow_history.parquet"
+_REASONS = {
+    "MagnitudeBound": "magnitude_bound",
+    "Phi1Negative": "phi1_negative",
+    "NegativeContribution": "negative_contribution",
+}
 
 
 @dataclass
@@ -39,23 +43,6 @@ def _classical_fit(series: SeasonSeries, m: int, ceiling: int) -> SeasonFit:
     order = select_order(pacf(series, m, ceiling), n)
     coefs, ratio = fit_yw(series, m, order)
     return SeasonFit(coefs, ratio)
-
-
-def _aic(series: SeasonSeries, max_order: int) -> list[float]:
-    """AIC(p) = N ln σ²_p + 2p pooled over seasons (fitting report only)."""
-    scores = []
-    for p in range(1, max_order + 1):
-        total, n_total = 0.0, 0
-        for m in range(series.n_seasons):
-            n = series.count(m)
-            if n < 2 or series.std[m] == 0.0:
-                continue
-            _coefs, ratio = fit_yw(series, m, p)
-            var = ratio * ratio
-            total += n * math.log(var) if var > 0 else math.inf
-            n_total += n
-        scores.append(total + 2 * p)
-    return scores
 
 
 def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
@@ -117,11 +104,22 @@ def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
             fits = [refit(m, max_order) for m in range(n_seasons)]
             reductions[hid] = reduce_unstable(fits, std, counts, max_order, refit, magnitude)
         residuals[hid] = _residuals(history, hid, fits, mean, std)
-        report_hydros[str(hid)] = {
+        entry = {
             "selected_order": max((len(f.coefs) for f in fits), default=0),
-            "aic_scores": _aic(series, max_order) if path != "user_ar_history_stats" else [],
             "coefficients": [list(f.coefs) for f in fits],
         }
+        if reductions[hid]:
+            entry["contribution_reductions"] = [
+                {
+                    "season_id": r["season"],
+                    "original_order": r["original_order"],
+                    "reduced_order": r["reduced_order"],
+                    "contributions": r["contributions"],
+                    "reason": _REASONS[r["reason"]],
+                }
+                for r in reductions[hid]
+            ]
+        report_hydros[str(hid)] = entry
         for s in all_stages:
             if s.season_id is None or s.season_id >= n_seasons:
                 continue
@@ -137,7 +135,7 @@ def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
         models.stats = dict(user.stats)
     correlation = None
     if view.extra("correlation.json") is None and view.hydro_ids:
-        correlation = estimate_correlation(residuals, view.hydro_ids, n_seasons, view.study_stages)
+        correlation = estimate_correlation(residuals, view.hydro_ids, n_seasons, all_stages)
     stats_table = None
     if stats_rows and path != "partial_estimation":
         cols = list(zip(*stats_rows, strict=True))

@@ -72,4 +72,5 @@ def estimate_correlation(
                 out["schedule"] += [
                     {"stage_id": s.id, "profile_name": name} for s in stages if s.season_id == m
                 ]
+        out["schedule"].sort(key=lambda e: e["stage_id"])
     return out

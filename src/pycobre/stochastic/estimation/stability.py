@@ -33,7 +33,9 @@ class SeasonFit:
 def contributions(fits: list[SeasonFit], std: list[float]) -> list[list[float]]:
     """Contribution of each lag of every season (recursion of §5.6 step 3)."""
     p_seasons = len(fits)
-    eff = [fits[m].effective(std, m) for m in range(p_seasons)]
+    # Cobre checks the classical coefficients only (its reports list p contributions for a
+    # PAR(p)-A season, not 12), so the annual term does not enter the recursion.
+    eff = [list(fits[m].coefs) for m in range(p_seasons)]
 
     def f(m: int, j: int) -> float:
         m %= p_seasons

@@ -11,7 +11,6 @@ import functools
 from pathlib import Path
 
 import numpy as np
-import scipy.stats
 
 from pycobre.errors import ValidationError
 from pycobre.stochastic.norm_quantile import clamp_unit, norm_quantile
@@ -26,6 +25,8 @@ _M32 = 0xFFFFFFFF
 
 @functools.lru_cache(maxsize=1)
 def _joe_kuo() -> tuple[np.ndarray, np.ndarray]:
+    import scipy.stats  # deferred: only Sobol needs SciPy's Joe–Kuo table
+
     data = np.load(Path(scipy.stats.__file__).parent / "_sobol_direction_numbers.npz")
     return data["poly"], data["vinit"]
 

@@ -1,0 +1,66 @@
+"""pycobre.run.run: signature, error classes and the returned dict (spec 20 §6)."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from pycobre.errors import CaseNotFoundError, RunError
+from pycobre.run import run
+
+D02 = Path(__file__).resolve().parents[1] / "data" / "deterministic" / "d02-single-hydro"
+
+
+def test_signature_matches_the_bindings():
+    params = list(inspect.signature(run).parameters.values())
+    assert [p.name for p in params[:4]] == ["case_dir", "output_dir", "threads", "skip_simulation"]
+    assert all(p.default is None for p in params[1:4])
+    kw = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert {"workers", "backend", "config_overrides", "progress_callback", "event_callback"} <= kw
+
+
+def test_missing_and_empty_case(tmp_path):
+    with pytest.raises(CaseNotFoundError, match="does not exist"):
+        run(tmp_path / "missing")
+    with pytest.raises(RunError) as err:
+        run(tmp_path)
+    assert "config.json" in str(err.value) and err.value.kind == "MissingFile"
+    assert isinstance(err.value, RuntimeError)
+
+
+def test_threads_and_workers_must_agree(tmp_path):
+    with pytest.raises(RunError):
+        run(D02, tmp_path, threads=1, workers=2)
+
+
+def test_progress_callback_and_result(tmp_path):
+    seen = []
+    res = run(D02, tmp_path, threads=2, progress_callback=seen.append)
+    assert [getattr(ev, "iteration", None) for ev in seen] == list(range(1, 11))
+    assert seen[-1].lower_bound == pytest.approx(23_635_000 / 9, abs=1e-4)
+    assert res["iterations"] == 10 and res["converged"] is False
+    assert res["lower_bound"] == pytest.approx(23_635_000 / 9, abs=1e-4)
+    assert res["gap_percent"] == pytest.approx(0.0, abs=1e-6)
+    assert res["output_dir"] == str(tmp_path.resolve())
+    assert set(res["provenance"]) == {
+        "estimation_path",
+        "seasonal_stats_source",
+        "ar_coefficients_source",
+        "correlation_source",
+        "opening_tree_source",
+        "n_hydros",
+        "ar_method",
+        "ar_max_order",
+        "white_noise_fallbacks",
+    }
+    assert res["hydro_models"]["n_constant"] == 1
+
+
+def test_d12_stochastic_export(tmp_path):
+    d12 = D02.parent / "d12-par-annual"
+    res = run(d12, tmp_path, config_overrides={"exports": {"stochastic": True}})
+    assert res["iterations"] == 20
+    assert (tmp_path / "stochastic" / "inflow_annual_component.parquet").stat().st_size > 0
+    assert (tmp_path / "training" / "_SUCCESS").is_file()
