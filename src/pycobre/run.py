@@ -41,6 +41,19 @@ def resolve_threads(threads: int | None, workers: int | None = None) -> int:
     return n
 
 
+#: accepted communicator names (spec 21 §6.1); workers of one process run as threads here
+BACKENDS = ("auto", "local", "process", "mpi", "shm", "tcp")
+
+
+def _check_backend(backend: str) -> None:
+    if str(backend).lower() not in BACKENDS:
+        raise CobreError(
+            f"unknown backend {backend!r} (valid: {', '.join(BACKENDS)})",
+            kind="IncompatibleSettings",
+            context={"field": "backend"},
+        )
+
+
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -191,6 +204,7 @@ def run(
         )
     try:
         n_threads = resolve_threads(threads, workers)
+        _check_backend(backend)
         ctx = prepare(case, config_overrides)
     except CobreIOError as exc:
         raise RunError(f"{exc.kind}: {exc}", inner=exc) from exc

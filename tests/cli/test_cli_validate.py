@@ -174,3 +174,15 @@ def test_subprocess_entry_point_has_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "stages.json" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_validator_bug_exits_4_without_traceback(capsys, monkeypatch):
+    import pycobre.io.validation.pipeline as pipeline
+
+    def broken(view, sink):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(pipeline, "check_references", broken)
+    rc, out, _ = run_cli(capsys, "--color", "never", "validate", str(ALL_CASES[0]))
+    assert rc == 4
+    assert "error: [InternalError] <case>: internal error while checking references" in out

@@ -59,3 +59,24 @@ def test_warm_start_without_policy_is_an_error(tmp_path):
         run(D01, tmp_path, config_overrides={"policy": {"mode": "warm_start"}})
     assert "Policy directory not found" in str(err.value)
     assert err.value.inner is not None
+
+
+def test_simulation_only_reads_the_stored_policy(tmp_path):
+    d02 = D01.parent / "d02-single-hydro"
+    run(d02, tmp_path, config_overrides={"exports": {"states": True}})
+    states = sorted((tmp_path / "policy" / "states").iterdir())
+    assert [p.name for p in states] == ["stage_000.bin", "stage_001.bin"]
+    meta = json.loads((tmp_path / "policy" / "metadata.json").read_text())
+    assert meta["total_visited_states"] == 10  # only stage 0 (0..T-2) archives, M=1 per iteration
+    res = run(
+        d02,
+        tmp_path,
+        config_overrides={
+            "training": {"enabled": False},
+            "simulation": {"enabled": True, "num_scenarios": 2},
+        },
+    )
+    assert res["iterations"] == 0 and res["gap_percent"] is None
+    assert res["lower_bound"] == pytest.approx(23_635_000 / 9, abs=1e-4)
+    assert res["simulation"] == {"n_scenarios": 2, "completed": 2}
+    assert (tmp_path / "simulation" / "_SUCCESS").is_file()

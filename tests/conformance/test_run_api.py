@@ -64,3 +64,9 @@ def test_d12_stochastic_export(tmp_path):
     assert res["iterations"] == 20
     assert (tmp_path / "stochastic" / "inflow_annual_component.parquet").stat().st_size > 0
     assert (tmp_path / "training" / "_SUCCESS").is_file()
+
+
+def test_unknown_backend_is_rejected(tmp_path):
+    with pytest.raises(RunError) as err:
+        run(D02, tmp_path, backend="carrier-pigeon")
+    assert err.value.kind == "IncompatibleSettings"

@@ -206,3 +206,13 @@ def test_d12_estimated_coefficients_match_cobre(d12_model):
     assert annual[(0, 0)] == (-0.1264034700452028, 175.6526255976618, 17.119938273920134)
     assert annual[(1, 0)] == (-0.2884813951077007, 88.48454969387147, 5.361706971024298)
     assert sum(len(c) for c, _ in ar.values()) == 54  # AR rows exported by Cobre
+
+
+def test_d12_estimated_correlation_and_tree_match_cobre(d12_model):
+    # Cobre 0.5.1 exports for this case: correlation.json and noise_openings.parquet
+    default = d12_model.correlation.raw["profiles"]["default"]["correlation_groups"][0]["matrix"]
+    assert default[0][1] == -0.020080589481727307
+    season_09 = d12_model.correlation.raw["profiles"]["season_09"]["correlation_groups"][0]
+    assert season_09["matrix"][0][1] == -0.226801375983006
+    assert d12_model.openings(0)[0].tolist() == [0.3986805955957507, 0.22388784402805262]
+    assert d12_model.openings(5)[0].tolist() == [-0.40335387968931813, 1.3107206891274505]

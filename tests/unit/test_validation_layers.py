@@ -399,3 +399,17 @@ def test_errors_from_different_files_are_all_reported(tmp_path):
               lambda d: d["stages"][3].update(start_date="2024-03-20"))
     kinds = sorted(r.kind for r in validate(case).errors)
     assert kinds == ["CapacityViolation", "CapacityViolation", "StageMismatch"]
+
+
+def test_a_crashing_rule_becomes_an_internal_error_record(monkeypatch):
+    import pycobre.io.validation.pipeline as pipeline
+
+    def broken(view, sink):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(pipeline, "check_dimensions", broken)
+    result = validate(ALL_CASES[0])
+    rec = only(result.errors, "InternalError")
+    assert "ZeroDivisionError: boom" in rec.message and "bug" in rec.message
+    assert rec.context["exception_type"] == "ZeroDivisionError"
+    assert result.layers_completed == 5  # the other layers still ran

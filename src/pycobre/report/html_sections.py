@@ -112,7 +112,8 @@ def fan_section(anchor: str, title: str, fan: Fan | None, names: dict, *, code: 
         score = np.nanmean(fan.mean, axis=0)
     positions = select_entities(score, MAX_PANELS)
     titles = [label(names, code, int(fan.entities[p]), kind) for p in positions]
-    body = image(fan_png(fan, positions, titles, y_label, unit), f"{kind} fan charts")
+    body = image(fan_png(fan, positions, titles, y_label, unit),
+                 f"{title}: {', '.join(titles)}")
     shown = f"all {plural(len(positions), kind)}" if len(positions) == fan.entities.size else (
         f"{len(positions)} of {plural(int(fan.entities.size), kind)} ({rule})")
     body += note(f"Bands: 5–95 % and 25–75 % of scenarios per stage; median solid, mean "

@@ -73,18 +73,6 @@ def tree_of(path: str) -> Node:
     return root
 
 
-def file_spec(path: str) -> FileSpec | None:
-    return FILES.get(path)
-
-
-def json_paths() -> list[str]:
-    return [p for p, s in FILES.items() if s.format == "json"]
-
-
-def parquet_paths() -> list[str]:
-    return [p for p, s in FILES.items() if s.format == "parquet"]
-
-
 def entity_key(spec: FileSpec) -> str | None:
     """Field naming one element of a registry file in messages (``id``, else the first ``*_id``)."""
     names = [f.name for f in spec.fields if "." not in f.name and "[" not in f.name]

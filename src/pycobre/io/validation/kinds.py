@@ -1,31 +1,13 @@
 """Record kinds: the registry kinds of spec 20 §12.3 and Cobre's diagnostic kinds (spec 02 §3).
 
 Every record carries a registry ``kind`` (what scripts match on) and, in its context, the Cobre
-kind (what the CLI prints, so reports read like Cobre's). Keeping both tables here means a rule
-only names one of them and the other is derived.
+kind (what the CLI prints, so reports read like Cobre's). A rule names the registry kind and,
+when the default mapping below is not the right Cobre kind, the Cobre kind explicitly.
 """
 
 from __future__ import annotations
 
 from pycobre.errors import LOADER_KIND
-
-#: Cobre diagnostic kind (spec 02 §3) -> default registry kind (spec 20 §12.3).
-COBRE_TO_REGISTRY: dict[str, str] = {
-    "FileNotFound": "MissingFile",
-    "ParseError": "ParseError",
-    "SchemaViolation": "SchemaViolation",
-    "InvalidReference": "MissingReference",
-    "DuplicateId": "DuplicateId",
-    "InvalidValue": "PhysicalConstraint",
-    "CycleDetected": "PhysicalConstraint",
-    "DimensionMismatch": "CoverageMismatch",
-    "BusinessRuleViolation": "PhysicalConstraint",
-    "WarmStartIncompatible": "IncompatibleSettings",
-    "ResumeIncompatible": "IncompatibleSettings",
-    "NotImplemented": "IncompatibleSettings",
-    "UnusedEntity": "PhysicalConstraint",
-    "ModelQuality": "PhysicalConstraint",
-}
 
 #: Registry kind -> Cobre kind used when a rule names only the registry kind.
 REGISTRY_TO_COBRE: dict[str, str] = {
@@ -43,7 +25,7 @@ REGISTRY_TO_COBRE: dict[str, str] = {
     "PhysicalConstraint": "InvalidValue",
     "CapacityViolation": "InvalidValue",
     "PenaltyConsistency": "InvalidValue",
-    "InternalError": "NotImplemented",
+    "InternalError": "InternalError",  # not a Cobre kind: a pycobre bug, shown as such
 }
 
 #: Cobre kinds that are warnings by default (spec 02 §3).

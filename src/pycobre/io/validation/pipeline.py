@@ -44,7 +44,7 @@ def internal_record(sink: Collector, where: str, exc: BaseException) -> None:
     sink.add(
         "InternalError",
         f"internal error while {where}: {type(exc).__name__}: {exc} (this is a bug in pycobre)",
-        file=None, cobre_kind="NotImplemented", exception_type=type(exc).__name__,
+        file=None, cobre_kind="InternalError", exception_type=type(exc).__name__,
         traceback="".join(traceback.format_exception(exc)),
         suggestion="report this at the pycobre issue tracker with the case that triggers it",
     )

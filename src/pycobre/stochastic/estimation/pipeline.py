@@ -163,8 +163,8 @@ def _residuals(
         coefs = fits[m].coefs
         if t - len(coefs) < 0:
             continue
-        eps = z[t]
+        pred = 0.0
         for ell, c in enumerate(coefs, start=1):
-            eps -= c * z[t - ell]
-        out[(year, m)] = eps
+            pred += c * z[t - ell]
+        out[(year, m)] = z[t] - pred
     return out
