@@ -12,9 +12,29 @@ import shutil
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import IO, Any
 
-__all__ = ["TrainingProgress", "SimulationProgressBar", "format_duration"]
+__all__ = ["ProgressEvent", "TrainingProgress", "SimulationProgressBar", "format_duration"]
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """What ``progress_callback`` receives (spec 20 §9.1); ``pycobre.events`` may re-export it."""
+
+    phase: str
+    iteration: int | None = None
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    upper_bound_std: float | None = None
+    ci_95: float | None = None
+    gap: float | None = None
+    wall_time_ms: int = 0
+    iteration_time_ms: int | None = None
+    scenarios_complete: int | None = None
+    scenarios_total: int | None = None
+    rules: tuple[Any, ...] = ()
+    worker_id: int | None = None
 
 
 def format_duration(seconds: float) -> str:

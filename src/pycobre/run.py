@@ -54,6 +54,23 @@ def _check_backend(backend: str) -> None:
         )
 
 
+def _missing_files(case: Path, exc: CobreIOError) -> str:
+    """Name every missing required file (the bindings' tests look for ``config.json``)."""
+    if exc.kind != "MissingFile":
+        return ""
+    required = ["config.json"]
+    try:
+        from pycobre.io.fields import FILES
+
+        required += [p for p, spec in FILES.items() if spec.required and p not in required]
+    except ImportError:  # pragma: no cover
+        pass
+    missing = [p for p in required if not (case / p).is_file()]
+    if not missing or all(p in str(exc) for p in missing):
+        return ""
+    return " (MissingFile: " + ", ".join(missing) + ")"
+
+
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -207,7 +224,7 @@ def run(
         _check_backend(backend)
         ctx = prepare(case, config_overrides)
     except CobreIOError as exc:
-        raise RunError(f"{exc.kind}: {exc}", inner=exc) from exc
+        raise RunError(f"{exc.kind}: {exc}{_missing_files(case, exc)}", inner=exc) from exc
     except Exception as exc:
         raise RunError(str(exc), inner=exc) from exc
     out = Path(output_dir) if output_dir is not None else case / "output"
@@ -234,20 +251,20 @@ def run(
 
 
 def _progress_event(rec: Any) -> Any:
+    """``ProgressEvent`` of spec 20 §9.1 from an iteration record."""
     events = _optional("pycobre.events")
     cls = getattr(events, "ProgressEvent", None) if events is not None else None
     if cls is None:
-        return rec
+        from pycobre.progress import ProgressEvent as cls
+    ub = rec.upper_bound_mean
     fields = {
         "phase": "training",
         "iteration": rec.iteration,
         "lower_bound": rec.lower_bound,
-        "upper_bound": rec.upper_bound_mean,
+        "upper_bound": ub,
         "upper_bound_std": rec.upper_bound_std,
         "ci_95": rec.ci_95,
-        "gap": (rec.upper_bound_mean - rec.lower_bound) / abs(rec.upper_bound_mean)
-        if rec.upper_bound_mean
-        else None,
+        "gap": (ub - rec.lower_bound) / abs(ub) if ub else None,
         "wall_time_ms": rec.wall_time_ms,
         "iteration_time_ms": rec.time_total_ms,
         "scenarios_complete": None,
@@ -255,10 +272,7 @@ def _progress_event(rec: Any) -> Any:
         "rules": tuple(rec.rules),
         "worker_id": None,
     }
-    try:
-        return _call_with_supported(cls, **fields)
-    except TypeError:
-        return rec
+    return _call_with_supported(cls, **fields)
 
 
 def _run_prepared(
@@ -311,15 +325,34 @@ def _run_prepared(
         warm = None
         start_iteration = 0
         if mode in ("warm_start", "resume"):
+            log.info(
+                "Loading prior policy for warm-start training..."
+                if mode == "warm_start"
+                else "Loading prior checkpoint for resume training..."
+            )
             data = read_checkpoint(policy_dir, n_state=ctx.n_state, n_stages=T, validate=validate)
             warm = data.cuts
+            n_loaded = max((c.n_records for c in data.cuts), default=0)
             if mode == "resume":
                 start_iteration = int(data.metadata.completed_iterations)
+                log.info(
+                    "Resume: loaded %d cuts per stage, resuming from iteration %d.",
+                    n_loaded,
+                    start_iteration,
+                )
+            else:
+                log.info("Warm-start: loaded %d cuts per stage from prior policy.", n_loaded)
         boundary = None
         bcfg = policy_cfg.get("boundary")
         if bcfg:
-            boundary = boundary_cuts_from(
-                out / str(bcfg["path"]), int(bcfg.get("source_stage", 0)), ctx.n_state
+            bpath = out / str(bcfg["path"])
+            source = int(bcfg.get("source_stage", 0))
+            boundary = boundary_cuts_from(bpath, source, ctx.n_state)
+            log.info(
+                "Boundary cuts: loaded %d cuts from stage %d of %s",
+                boundary[0].shape[0],
+                source,
+                bpath,
             )
 
         def on_iteration(rec: Any) -> None:
@@ -381,7 +414,14 @@ def _run_prepared(
             total_time_ms=outcome.total_time_ms,
         )
     sim_cfg = cfg.get("simulation") or {}
-    if not skip_simulation and sim_cfg.get("enabled") and int(sim_cfg.get("num_scenarios", 0)) > 0:
+    sim_on = bool(sim_cfg.get("enabled")) and int(sim_cfg.get("num_scenarios", 0)) > 0
+    if not settings.enabled:
+        log.info(
+            "Training disabled. Loading policy for simulation-only mode..."
+            if sim_on and not skip_simulation
+            else "Training disabled, simulation disabled — nothing to do."
+        )
+    if not skip_simulation and sim_on:
         result["simulation"] = _simulate(
             ctx, out, pools, policy_dir, n_threads, validate, simulation_display, result
         )

@@ -150,8 +150,10 @@ def test_file_instead_of_directory(capsys, tmp_path):
 def test_empty_directory_lists_required_files(capsys, tmp_path):
     rc, out, _ = run_cli(capsys, "--color", "never", "validate", str(tmp_path))
     assert rc == 2
-    assert out.splitlines()[0] == f"Validation: 8 errors, 0 warnings in {tmp_path}"
-    assert sum(line.startswith("error: [FileNotFound]") for line in out.splitlines()) == 8
+    assert out.splitlines()[0] == f"Validation: 9 errors, 0 warnings in {tmp_path}"
+    assert sum(line.startswith("error: [FileNotFound]") for line in out.splitlines()) == 9
+    assert out.splitlines()[1] == f"error: [FileNotFound] {tmp_path}: case directory is empty: {tmp_path}"
+    assert out.splitlines()[-1] == f"  -> create a case there, e.g. `pycobre init --template 1dtoy {tmp_path}`"
 
 
 def test_warnings_are_listed_and_colour_is_applied(capsys, tmp_path):
@@ -186,3 +188,11 @@ def test_validator_bug_exits_4_without_traceback(capsys, monkeypatch):
     rc, out, _ = run_cli(capsys, "--color", "never", "validate", str(ALL_CASES[0]))
     assert rc == 4
     assert "error: [InternalError] <case>: internal error while checking references" in out
+
+
+def test_json_report_for_missing_directory(capsys, tmp_path):
+    rc, out, _ = run_cli(capsys, "validate", "--json", str(tmp_path / "gone"))
+    doc = json.loads(out)
+    assert rc == 2 and doc["error_count"] == 1
+    assert doc["errors"][0]["kind"] == "FileNotFound"
+    assert doc["errors"][0]["message"] == f"case directory does not exist: {tmp_path / 'gone'}"

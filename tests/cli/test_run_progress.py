@@ -19,7 +19,9 @@ def test_plain_lines_with_eta():
         p.update(rec(2))
     lines = buf.getvalue().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("iteration 1/4  LB 1.500000e+06  UB 1.600000e+06  gap 6.25%  12 ms/iter")
+    assert lines[0].startswith(
+        "iteration 1/4  LB 1.500000e+06  UB 1.600000e+06  gap 6.25%  12 ms/iter"
+    )
     assert "ETA" in lines[1]
 
 

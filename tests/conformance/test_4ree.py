@@ -57,3 +57,15 @@ def test_two_workers_give_identical_results():
     for a, b in zip(one.pools, two.pools, strict=True):
         np.testing.assert_array_equal(a.intercepts, b.intercepts)
         np.testing.assert_array_equal(a.coefs, b.coefs)
+    # solver counters agree per (iteration, phase, stage, opening) once summed over workers
+    assert _counters(one) == _counters(two)
+    assert {k[4] for k in two.solver_stats.rows if k[1] == "forward"} == {0, 1}
+
+
+def _counters(outcome) -> dict:
+    out: dict = {}
+    for (it, phase, stage, opening, _worker), c in outcome.solver_stats.rows.items():
+        key = (it, phase, stage, opening)
+        prev = out.get(key, (0, 0, 0))
+        out[key] = (prev[0] + c.lp_solves, prev[1] + c.simplex_iterations, prev[2] + c.lp_retries)
+    return out

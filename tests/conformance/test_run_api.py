@@ -38,8 +38,13 @@ def test_threads_and_workers_must_agree(tmp_path):
 def test_progress_callback_and_result(tmp_path):
     seen = []
     res = run(D02, tmp_path, threads=2, progress_callback=seen.append)
-    assert [getattr(ev, "iteration", None) for ev in seen] == list(range(1, 11))
+    assert [ev.iteration for ev in seen] == list(range(1, 11))
+    assert {ev.phase for ev in seen} == {"training"}
     assert seen[-1].lower_bound == pytest.approx(23_635_000 / 9, abs=1e-4)
+    assert seen[-1].upper_bound == pytest.approx(23_635_000 / 9, abs=1e-4)
+    assert seen[-1].gap == pytest.approx(0.0, abs=1e-9)
+    assert [r.rule_name for r in seen[-1].rules] == ["iteration_limit"]
+    assert seen[-1].rules[0].triggered and not seen[0].rules[0].triggered
     assert res["iterations"] == 10 and res["converged"] is False
     assert res["lower_bound"] == pytest.approx(23_635_000 / 9, abs=1e-4)
     assert res["gap_percent"] == pytest.approx(0.0, abs=1e-6)

@@ -92,3 +92,32 @@ def test_backend_detection_under_mpiexec():
     forced, _ = run_mpi(2, "comm_detect.py", env={"COBRE_COMM_BACKEND": "local"})
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert forced.stdout.strip().splitlines() == ["local 0 1 PMI_RANK"] * 2
+
+
+def test_reference_spmd_loop_is_bit_identical_for_ranks_and_threads():
+    """The recipe of docs/dev/requests/comm.md on the real sddp blocks (4ree, M=5: uneven)."""
+    script = Path(__file__).parents[2] / "benchmarks" / "comm_spmd_training.py"
+    case = Path(__file__).parents[2] / "examples" / "4ree"
+    args = [str(case), "--iterations", "2", "--forward-passes", "5"]
+    outputs = {}
+    for n, threads in ((1, 1), (2, 1), (2, 2)):
+        cmd = [
+            _mpiexec(),
+            "-n",
+            str(n),
+            sys.executable,
+            str(script),
+            *args,
+            "--threads",
+            str(threads),
+        ]
+        env = {k: v for k, v in os.environ.items() if not k.endswith("COMM_BACKEND")}
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        lines = proc.stdout.strip().splitlines()
+        assert lines[-1].startswith(f"ranks={n} threads={threads} pools sha256=")
+        outputs[(n, threads)] = (lines[:-1], lines[-1].split("sha256=")[1])
+    reference = outputs[(1, 1)]
+    assert len(reference[0]) == 2 and reference[0][0].startswith("iter 1: lb=")
+    for key, got in outputs.items():
+        assert got == reference, key

@@ -216,3 +216,30 @@ def test_d12_estimated_correlation_and_tree_match_cobre(d12_model):
     assert season_09["matrix"][0][1] == -0.226801375983006
     assert d12_model.openings(0)[0].tolist() == [0.3986805955957507, 0.22388784402805262]
     assert d12_model.openings(5)[0].tolist() == [-0.40335387968931813, 1.3107206891274505]
+
+
+@pytest.mark.parametrize(
+    ("copied", "path"),
+    [
+        ("inflow_ar_coefficients.parquet", "user_ar_history_stats"),
+        ("inflow_seasonal_stats.parquet", "partial_estimation"),
+    ],
+)
+def test_paths_five_and_six(d12_model, tmp_path, copied, path):
+    # Both variants were compared with Cobre 0.5.1: every exported table bit-identical.
+    out = tmp_path / "stochastic"
+    write_stochastic_exports(d12_model, out)
+    case = tmp_path / "case"
+    shutil.copytree(D12, case)
+    shutil.copy(out / copied, case / "scenarios" / copied)
+    m = build_stochastic_model(case)
+    assert m.estimation_path == path
+    assert m.inflow_models.ar == d12_model.inflow_models.ar
+    assert m.inflow_models.stats == d12_model.inflow_models.stats
+    assert m.correlation.raw == d12_model.correlation.raw
+    if path == "user_ar_history_stats":
+        assert m.inflow_models.annual == {}  # the annual component is dropped on path 5
+        assert m.provenance["ar_method"] == "user_provided" and m.fitting_report == {"hydros": {}}
+    else:
+        assert m.inflow_models.annual == d12_model.inflow_models.annual
+        assert m.provenance["seasonal_stats_source"] == "user_file"

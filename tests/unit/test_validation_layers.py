@@ -60,9 +60,12 @@ def test_missing_required_file(tmp_path):
 def test_empty_folder_reports_every_required_file(tmp_path):
     (tmp_path / "empty").mkdir()
     result = validate(tmp_path / "empty")
-    assert {r.context["file"] for r in result.errors} == set(REQUIRED_FILES)
+    assert {r.context["file"] for r in result.errors} == {*REQUIRED_FILES, None}
     assert {r.kind for r in result.errors} == {"MissingFile"}
-    assert len(REQUIRED_FILES) == 8
+    assert len(REQUIRED_FILES) == 8 and len(result.errors) == 9
+    empty = [r for r in result.errors if r.context["file"] is None][0]
+    assert empty.message.startswith("case directory is empty: ")
+    assert "pycobre init" in empty.suggestion
 
 
 def test_path_is_a_file(tmp_path):
@@ -413,3 +416,10 @@ def test_a_crashing_rule_becomes_an_internal_error_record(monkeypatch):
     assert "ZeroDivisionError: boom" in rec.message and "bug" in rec.message
     assert rec.context["exception_type"] == "ZeroDivisionError"
     assert result.layers_completed == 5  # the other layers still ran
+
+
+def test_bytes_and_pathlike_paths(tmp_path):
+    import os
+
+    assert validate(os.fsencode(str(ALL_CASES[0]))).valid
+    assert validate(ALL_CASES[0]).valid and validate(str(ALL_CASES[0])).valid

@@ -246,3 +246,17 @@ def test_estimation_observation_counts_are_warnings(tmp_path):
                      ("season_without_observations", "1"): 1,
                      ("min_observations_per_season", "0"): 11,
                      ("min_observations_per_season", "1"): 11}
+
+
+def test_unknown_season_references(tmp_path):
+    from tests.cli._cases import case_copy
+
+    case = case_copy(tmp_path, "d12-par-annual")
+    edit_json(case, "stages.json", lambda d: d["stages"][3].update(season_id=40))
+    edit_json(case, "initial_conditions.json", lambda d: d.update(past_inflows=[
+        {"hydro_id": 1, "values_m3s": [1.0, 2.0], "season_ids": [11, 99]}]))
+    errors = validate(case).errors
+    assert sorted((r.kind, _where(r), r.context["season_id"]) for r in errors) == [
+        ("StageMismatch", ("initial_conditions.json", "1", "past_inflows[0].season_ids"), 99),
+        ("StageMismatch", ("stages.json", "3", "stages[3].season_id"), 40),
+    ]

@@ -8,6 +8,7 @@ iteration (outputs are still written); a second one aborts.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import socket
@@ -108,8 +109,6 @@ def _summary(result: dict, elapsed: float, quiet: bool) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     import pycobre
-    from pycobre.progress import SimulationProgressBar, TrainingProgress
-    from pycobre.run import run
 
     case = Path(args.case_dir)
     quiet = bool(args.quiet)
@@ -123,6 +122,23 @@ def execute(args: argparse.Namespace) -> int:
             f"  solver: HiGHS   backend: local   host: {socket.gethostname()}   threads: {threads}",
             file=sys.stderr,
         )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("pycobre")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    try:
+        return _execute(args, case, quiet, threads)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _execute(args: argparse.Namespace, case: Path, quiet: bool, threads: int) -> int:
+    from pycobre.progress import SimulationProgressBar, TrainingProgress
+    from pycobre.run import run
+
     shutdown = threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -140,11 +156,14 @@ def execute(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     color = getattr(args, "color", "auto")
     try:
-        with TrainingProgress(
-            _total_iterations(case),
-            quiet=quiet,
-            color=None if color == "auto" else color == "always",
-        ) as display, SimulationProgressBar(quiet=quiet) as sim_display:
+        with (
+            TrainingProgress(
+                _total_iterations(case),
+                quiet=quiet,
+                color=None if color == "auto" else color == "always",
+            ) as display,
+            SimulationProgressBar(quiet=quiet) as sim_display,
+        ):
             result = run(
                 case,
                 args.output,

@@ -50,7 +50,7 @@ def validate(path: str | os.PathLike[str]) -> ValidationResult:
     shown = str(path)
     try:
         try:
-            case_dir = Path(os.fspath(path))
+            case_dir = Path(os.fsdecode(os.fspath(path)))
         except TypeError:
             sink.add("MissingFile", f"invalid case path {path!r}: expected a str or os.PathLike",
                      file=None, path=shown)

@@ -6,6 +6,9 @@ pycobre can be inspected the same way. Plotting (matplotlib) is imported only by
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pycobre.report.json_report import build_report
 from pycobre.report.run_files import RunFiles, open_run
 from pycobre.report.summary_text import summary_lines
@@ -13,7 +16,8 @@ from pycobre.report.summary_text import summary_lines
 __all__ = ["RunFiles", "build_report", "open_run", "summary_lines", "write_html_report"]
 
 
-def write_html_report(output_dir, html_path):  # type: ignore[no-untyped-def]
+def write_html_report(output_dir: RunFiles | str | os.PathLike[str],
+                      html_path: str | os.PathLike[str]) -> Path:
     """Render the self-contained HTML report of ``output_dir`` into ``html_path``."""
     from pycobre.report.html_page import write_html_report as _write
 

@@ -7,6 +7,7 @@ Spot prices are averaged over a stage's blocks weighted by block hours (recovere
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Fan:
 
 
 def percentile_fan(cube: Cube, start: np.ndarray | None = None) -> Fan:
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # all-NaN cells (entity absent at a stage) stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
         bands = np.nanpercentile(cube.values, PERCENTILES, axis=0)
         mean = np.nanmean(cube.values, axis=0)
     return Fan(cube.stages, cube.entities, bands, mean, start)
@@ -47,7 +49,8 @@ def storage_fan(sim_dir: Path) -> Fan | None:
         return None
     final = to_cube(table, "hydro_id", table["storage_final_hm3"].to_numpy())
     initial = to_cube(table, "hydro_id", table["storage_initial_hm3"].to_numpy())
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         start = np.nanmean(initial.values[:, 0, :], axis=0)
     return percentile_fan(final, start)
 

@@ -6,6 +6,8 @@ with a short note, so the table of contents is the same for every run.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from pycobre.progress import format_duration
@@ -105,10 +107,11 @@ def cost_sections(costs: CostData | None, stats: CostStats | None) -> list[Secti
 def fan_section(anchor: str, title: str, fan: Fan | None, names: dict, *, code: int, kind: str,
                 y_label: str, unit: str, rule: str) -> Section:
     if fan is None:
-        return Section(anchor, title, note(f"No {kind} results in this run."))
+        return Section(anchor, title, note(f"No simulation results for {kind}s in this run."))
     from pycobre.report.plots.fan_chart import fan_png, select_entities
 
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         score = np.nanmean(fan.mean, axis=0)
     positions = select_entities(score, MAX_PANELS)
     titles = [label(names, code, int(fan.entities[p]), kind) for p in positions]
@@ -124,7 +127,7 @@ def fan_section(anchor: str, title: str, fan: Fan | None, names: dict, *, code: 
 def deficit_section(risk: DeficitRisk | None, names: dict) -> Section:
     title = "Deficit risk"
     if risk is None:
-        return Section("deficit", title, note("No bus results in this run."))
+        return Section("deficit", title, note("No simulation results for buses in this run."))
     rows = [[label(names, BUS, int(b), "bus"), f"{100 * risk.any_probability[i]:.1f} %",
              format_money(float(risk.expected_total_mwh[i])),
              format_money(float(risk.max_total_mwh[i]))] for i, b in enumerate(risk.buses)]

@@ -6,6 +6,7 @@ the opening tree and the forward samplers into one immutable object the LP and S
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,6 +263,15 @@ def _check_coverage(view: CaseView, stage_ids: list[int]) -> None:
                     )
 
 
+def _ar_method(view: CaseView, path: str) -> str | None:
+    """Provenance ``ar_method`` as Cobre reports it."""
+    if path == "user_ar_history_stats":
+        return "user_provided"
+    if path in ("full_estimation", "partial_estimation"):
+        return str(view.config_section("estimation", "order_selection") or "pacf").upper()
+    return None
+
+
 def _tree_seed(view: CaseView, seed: int | None) -> int:
     if seed is None:
         seed = view.config_section("training", "tree_seed")
@@ -422,11 +432,9 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
         "correlation_source": correlation_source,
         "opening_tree_source": tree_source,
         "n_hydros": len(hydro_ids),
-        "ar_method": str(view.config_section("estimation", "order_selection") or "pacf").upper()
-        if fitting_report is not None
-        else None,
+        "ar_method": _ar_method(view, path),
         "ar_max_order": int(par.max_ar_order.max(initial=0))
-        if fitting_report is not None
+        if path in ("full_estimation", "partial_estimation")
         else None,
         "white_noise_fallbacks": fallbacks,
     }
@@ -487,8 +495,15 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
     n_forward = int(view.config_section("training", "forward_passes") or 1)
     n_sim = int(view.config_section("simulation", "num_scenarios") or 2000)
     model._training = ForwardSampler(training_source, n_total=n_forward, **common)
+    # Cobre 0.5.1 takes the schemes from simulation.scenario_source but draws out-of-sample
+    # simulation noise with training.scenario_source.seed whenever that one is set (checked by
+    # recovering simulated loads: seed 77 in training vs 31337 in simulation gives 77's draws).
+    sim_seed = training_source.seed if training_source.seed is not None else simulation_source.seed
     model._simulation = ForwardSampler(
-        simulation_source, n_total=n_sim, is_simulation=True, **common
+        dataclasses.replace(simulation_source, seed=sim_seed),
+        n_total=n_sim,
+        is_simulation=True,
+        **common,
     )
     model.historical_library = hist_lib
     return model

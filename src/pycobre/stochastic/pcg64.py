@@ -159,6 +159,14 @@ class Pcg64Lanes:
     def next_u32(self) -> np.ndarray:
         return self.next_u64() & np.uint64(_M32)
 
+    def next_u64_at(self, idx: np.ndarray) -> np.ndarray:
+        """Advance only the lanes ``idx`` (gather, step, scatter) and return their outputs."""
+        sub = self.subset(idx)
+        out = sub.next_u64()
+        self.hi[idx] = sub.hi
+        self.lo[idx] = sub.lo
+        return out
+
     def bounded(self, n: int | np.ndarray) -> np.ndarray:
         """Integers in [0, n) per lane (Canon's method; rare second words handled per lane)."""
         nn = np.broadcast_to(np.asarray(n, dtype=np.uint64), self.hi.shape)

@@ -80,19 +80,39 @@ def normal_scalar(gen: Pcg64) -> float:
 def normals_lanes(lanes: Pcg64Lanes, count: int) -> np.ndarray:
     """``count`` consecutive normals from every lane: array ``(len(lanes), count)``.
 
-    The fast path is vectorised; the ≈1.5 % of words that miss it are finished lane by lane
-    with Python floats and libm, so each lane consumes words exactly as the sequential sampler.
+    Vectorised over lanes with the exact per-lane word order of the sequential sampler: the
+    fast path and the wedge test run on NumPy arrays (the wedge's ``exp`` through scalar libm,
+    as Cobre), rejected lanes redraw fresh bits, and the rare tail lanes finish one by one.
     """
-    out = np.empty((len(lanes), count))
+    n = len(lanes)
+    out = np.empty((n, count))
+    all_lanes = np.arange(n)
     for k in range(count):
+        pending = all_lanes
         bits = lanes.next_u64()
-        layer = (bits & np.uint64(0xFF)).astype(np.intp)
-        u = (bits >> np.uint64(12)).astype(np.float64) * _SCALE - 1.0
-        x = u * ZIG_X[layer]
-        ok = np.abs(x) < ZIG_X[layer + 1]
-        out[:, k] = x
-        for i in np.flatnonzero(~ok):
-            gen = lanes.lane(int(i))
-            out[i, k] = _finish(gen, int(bits[i]))
-            lanes.set_lane(int(i), gen)
+        while pending.size:
+            layer = (bits & np.uint64(0xFF)).astype(np.intp)
+            u = (bits >> np.uint64(12)).astype(np.float64) * _SCALE - 1.0
+            x = u * ZIG_X[layer]
+            ok = np.abs(x) < ZIG_X[layer + 1]
+            out[pending[ok], k] = x[ok]
+            tail = ~ok & (layer == 0)
+            for j in np.flatnonzero(tail):
+                i = int(pending[j])
+                gen = lanes.lane(i)
+                out[i, k] = _finish(gen, int(bits[j]))
+                lanes.set_lane(i, gen)
+            wedge = ~ok & (layer != 0)
+            if not wedge.any():
+                break
+            idx = pending[wedge]
+            xw, lw = x[wedge], layer[wedge]
+            w = (lanes.next_u64_at(idx) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+            lhs = ZIG_F[lw + 1] + (ZIG_F[lw] - ZIG_F[lw + 1]) * w
+            rhs = np.array([math.exp(-v * v / 2.0) for v in xw.tolist()])
+            accept = lhs < rhs
+            out[idx[accept], k] = xw[accept]
+            pending = idx[~accept]
+            if pending.size:
+                bits = lanes.next_u64_at(pending)
     return out

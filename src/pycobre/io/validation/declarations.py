@@ -10,6 +10,7 @@ array a", ``*`` is "each value of an object map" (``profiles.*``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -100,3 +101,38 @@ def describe_type(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return type(value).__name__
+
+
+def walk_values(node: Any, segments: list[str], path: str) -> Iterator[tuple[str, Any]]:
+    """Yield ``(concrete path, value)`` for every value a declared dotted name points at."""
+    if not segments:
+        yield path, node
+        return
+    seg, rest = segments[0], segments[1:]
+    if seg == "*":
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk_values(value, rest, f"{path}.{key}")
+        return
+    if not isinstance(node, dict):
+        return
+    key = seg[:-2] if seg.endswith("[]") else seg
+    value = node.get(key)
+    where = f"{path}.{key}" if path else key
+    if seg.endswith("[]"):
+        if isinstance(value, list):
+            for i, element in enumerate(value):
+                yield from walk_values(element, rest, f"{where}[{i}]")
+    else:
+        yield from walk_values(value, rest, where)
+
+
+def json_elements(spec: FileSpec, doc: Any) -> Iterator[tuple[Any, Any, str]]:
+    """``(entity, element, path prefix)``: registry elements, or the whole root document."""
+    if spec.collection is None:
+        yield None, doc, ""
+        return
+    key = entity_key(spec)
+    for i, element in enumerate(doc.get(spec.collection) or []):
+        if isinstance(element, dict):
+            yield element.get(key) if key else None, element, f"{spec.collection}[{i}]"

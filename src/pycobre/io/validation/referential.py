@@ -9,14 +9,14 @@ a 10,000-row table gives one readable line, not 10,000.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from pycobre.io.fields import FILES, Field, FileSpec
+from pycobre.io.fields import FILES, Field
 from pycobre.io.validation.collector import Collector
-from pycobre.io.validation.declarations import REF_REGISTRY, entity_key
+from pycobre.io.validation.declarations import REF_REGISTRY, json_elements, walk_values
 from pycobre.io.validation.expression import VARIABLE_REGISTRY, parse_expression
 from pycobre.io.validation.view import REGISTRIES, CaseView
 
@@ -30,41 +30,6 @@ LATER_LAYER_REFS = frozenset({
 STAGE_REFS = ("stage", "study_stage")
 
 CORRELATION_TARGET = {"inflow": "hydros", "load": "buses", "ncs": "non_controllable_sources"}
-
-
-def _walk(node: Any, segments: list[str], path: str) -> Iterator[tuple[str, Any]]:
-    """Yield ``(concrete path, value)`` for every value a declared dotted name points at."""
-    if not segments:
-        yield path, node
-        return
-    seg, rest = segments[0], segments[1:]
-    if seg == "*":
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield from _walk(value, rest, f"{path}.{key}")
-        return
-    if not isinstance(node, dict):
-        return
-    key = seg[:-2] if seg.endswith("[]") else seg
-    value = node.get(key)
-    where = f"{path}.{key}" if path else key
-    if seg.endswith("[]"):
-        if isinstance(value, list):
-            for i, element in enumerate(value):
-                yield from _walk(element, rest, f"{where}[{i}]")
-    else:
-        yield from _walk(value, rest, where)
-
-
-def _json_elements(spec: FileSpec, doc: Any) -> Iterator[tuple[Any, Any, str]]:
-    """``(entity, element, path prefix)``: registry elements, or the whole root document."""
-    if spec.collection is None:
-        yield None, doc, ""
-        return
-    key = entity_key(spec)
-    for i, element in enumerate(doc.get(spec.collection) or []):
-        if isinstance(element, dict):
-            yield element.get(key) if key else None, element, f"{spec.collection}[{i}]"
 
 
 def _missing(sink: Collector, *, file: str, entity: Any, field: str, message: str,
@@ -134,12 +99,12 @@ def _declared_json_refs(view: CaseView, targets: _Targets, sink: Collector) -> N
         if not refs:
             continue
         owner = spec.entity or spec.collection or rel
-        for entity, element, prefix in _json_elements(spec, doc):
+        for entity, element, prefix in json_elements(spec, doc):
             name = element.get("name", entity) if isinstance(element, dict) else entity
             for decl, target in refs:
                 known = targets.ids(target)
                 label, tname = targets.describe(target)
-                for path, value in _walk(element, decl.name.split("."), prefix):
+                for path, value in walk_values(element, decl.name.split("."), prefix):
                     if value is None or isinstance(value, bool) or value in known:
                         continue
                     subject = (f"{owner.replace('_', ' ').capitalize()} '{name}'"

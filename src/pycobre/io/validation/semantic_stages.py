@@ -6,7 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from pycobre.io.fields import FILES
 from pycobre.io.validation.collector import Collector
+from pycobre.io.validation.declarations import json_elements, walk_values
 from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha
 from pycobre.io.validation.semantic_estimation import check_estimation
 from pycobre.io.validation.view import CaseView
@@ -48,6 +50,7 @@ def check_stages_penalties_scenarios(view: CaseView, sink: Collector) -> None:
     _policy_graph(view, sink)
     _stage_order(view, sink)
     _seasons(view, sink)
+    _season_refs(view, sink)
     _penalty_ordering(view, sink)
     _fpha_cost(view, sink)
     _inflow_stats(view, sink)
@@ -102,6 +105,44 @@ def _stage_order(view: CaseView, sink: Collector) -> None:
                         detail="stage dates out of order")
 
 
+def _season_refs(view: CaseView, sink: Collector) -> None:
+    """Rules 27 and 32 (and production-model seasons): every declared ``ref="season"`` value
+    exists in ``season_definitions`` (checked only when the season map is given)."""
+    seasons = view.season_ids
+    if seasons is None:
+        return
+    for rel, spec in FILES.items():
+        doc = view.raw.json.get(rel)
+        if spec.format != "json" or not isinstance(doc, dict):
+            continue
+        for decl in (d for d in spec.fields if d.ref == "season"):
+            for entity, element, prefix in json_elements(spec, doc):
+                for path, value in walk_values(element, decl.name.split("."), prefix):
+                    values = value if isinstance(value, list) else [value]
+                    for sid in values:
+                        if sid is None or sid in seasons:
+                            continue
+                        owner = entity if entity is not None else _element_id(doc, path)
+                        sink.add("StageMismatch", f"{rel} {path} references season {sid} "
+                                 "which is not in season_definitions", file=rel, entity=owner,
+                                 field=path, cobre_kind="BusinessRuleViolation",
+                                 stage_id=owner if rel == STAGES else None,
+                                 detail="unknown season", season_id=sid)
+
+
+def _element_id(doc: dict[str, Any], path: str) -> Any:
+    """Id of the top-level array element a path such as ``stages[3].season_id`` points into."""
+    head = path.split(".", 1)[0]
+    if "[" not in head:
+        return None
+    key, index = head[:-1].split("[")
+    items = doc.get(key)
+    element = items[int(index)] if isinstance(items, list) and int(index) < len(items) else None
+    if not isinstance(element, dict):
+        return None
+    return element.get("id", element.get("hydro_id"))
+
+
 def _seasons(view: CaseView, sink: Collector) -> None:
     seasons = view.season_ids
     if seasons is None:
@@ -114,10 +155,7 @@ def _seasons(view: CaseView, sink: Collector) -> None:
             continue
         referenced.add(sid)
         if sid not in seasons:
-            _stage_mismatch(sink, f"stage {stage.get('id')} references season {sid} which is "
-                            "not in season_definitions", field="season_id", stage=stage.get("id"),
-                            cobre_kind="BusinessRuleViolation", detail="unknown season")
-            continue
+            continue  # reported by _season_refs
         start, end = _date(stage.get("start_date")), _date(stage.get("end_date"))
         if start and end:
             durations[sid].append(((end - start).days, stage.get("id")))
@@ -285,7 +323,6 @@ def _past_inflows(view: CaseView, sink: Collector) -> None:
     past = view.doc(INITIAL).get("past_inflows") or []
     given = {p.get("hydro_id"): (i, p) for i, p in enumerate(past)}
     lags_on = any((s.get("state_variables") or {}).get("inflow_lags") for s in view.study_stages)
-    seasons = view.season_ids
     for h in view.entities("hydros"):
         p = orders.get(h["id"], 0)
         if p <= 0:
@@ -306,14 +343,6 @@ def _past_inflows(view: CaseView, sink: Collector) -> None:
                      f"gives {len(values)} value(s)", file=INITIAL, entity=h["id"],
                      field=f"past_inflows[{i}].values_m3s", cobre_kind="BusinessRuleViolation",
                      rule="past_inflows_length")
-        if seasons is not None:
-            for sid in entry.get("season_ids") or []:
-                if sid not in seasons:
-                    sink.add("StageMismatch", f"past_inflows[{i}] references season {sid} which "
-                             "is not in season_definitions", file=INITIAL, entity=h["id"],
-                             field=f"past_inflows[{i}].season_ids",
-                             cobre_kind="BusinessRuleViolation", stage_id=None,
-                             detail="unknown season")
 
 
 def _sobol(view: CaseView, sink: Collector) -> None:

@@ -28,6 +28,11 @@ def check_case_dir(case_dir: Path, sink: Collector) -> bool:
 
 
 def check_required_files(raw: Any, sink: Collector) -> None:
+    root = Path(raw.case_dir)
+    if not raw.present and root.is_dir() and not any(root.iterdir()):
+        sink.add("MissingFile", f"case directory is empty: {root}", file=None, path=str(root),
+                 suggestion=f"create a case there, e.g. `pycobre init --template 1dtoy {root}`")
+        sink.records.insert(0, sink.records.pop())  # the one-line explanation comes first
     reported = {
         r.context.get("file") for r in sink.records if r.kind in ("MissingFile", "ParseError")
     }

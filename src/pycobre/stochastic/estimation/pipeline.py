@@ -119,7 +119,8 @@ def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
                 }
                 for r in reductions[hid]
             ]
-        report_hydros[str(hid)] = entry
+        if path != "user_ar_history_stats":  # Cobre reports nothing when ψ comes from a file
+            report_hydros[str(hid)] = entry
         for s in all_stages:
             if s.season_id is None or s.season_id >= n_seasons:
                 continue
