@@ -135,11 +135,7 @@ def prepare(case_dir: str | os.PathLike[str], config_overrides: dict | None = No
     return RunContext(system, stochastic, templates, seed)
 
 
-def _scaling_report(ctx: RunContext) -> list[dict]:
-    lp = _optional("pycobre.lp")
-    fn = getattr(lp, "scaling_report", None) if lp is not None else None
-    if fn is not None:
-        return list(fn(ctx.templates))
+def _scaling_report(ctx: RunContext) -> dict:
     from pycobre.sddp.scaling import scaling_report
 
     return scaling_report(ctx.templates)
@@ -190,12 +186,6 @@ def _solver_version() -> str | None:
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     except Exception:  # pragma: no cover - version is optional metadata
         return None
-
-
-def _simulation_schemas() -> dict:
-    mod = _optional("pycobre.io.output.simulation_schemas")
-    schemas = getattr(mod, "SCHEMAS", None) if mod is not None else None
-    return dict(schemas) if isinstance(schemas, dict) else {}
 
 
 def run(
@@ -385,7 +375,7 @@ def _run_prepared(
             solver_version=_solver_version(),
             threads=n_threads,
             cut_selection_enabled=sel.enabled,
-            extra_schemas=_simulation_schemas(),
+            max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
             status="complete" if outcome.error is None else "partial",
         )
         exports = cfg.get("exports") or {}

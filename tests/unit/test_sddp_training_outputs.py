@@ -53,8 +53,23 @@ def test_timing_has_18_columns_and_overhead_residual():
     assert t.num_columns == 18
     row = t.to_pylist()[0]
     assert row["rank"] == 0 and row["worker_id"] is None
-    assert (row["forward_wall_ms"], row["backward_wall_ms"], row["cut_selection_ms"]) == (5, 7, 1)
+    # rank rows carry rank-only phases; forward/backward wall times live on worker rows
+    assert (row["forward_wall_ms"], row["backward_wall_ms"], row["cut_selection_ms"]) == (0, 0, 1)
     assert row["lower_bound_ms"] == 2 and row["overhead_ms"] == 0
+
+
+def test_timing_worker_rows_follow_rank_rows():
+    import dataclasses
+
+    r1 = dataclasses.replace(rec(1), worker_forward_ms=(3.0, 4.0), worker_backward_ms=(6.0, 5.0))
+    r2 = dataclasses.replace(rec(2), worker_forward_ms=(2.0, 2.0), worker_backward_ms=(1.0, 1.0))
+    rows = timing_table([r1, r2]).to_pylist()
+    assert [(r["iteration"], r["worker_id"]) for r in rows] == [
+        (1, None), (2, None), (1, 0), (1, 1), (2, 0), (2, 1)
+    ]
+    assert rows[0]["forward_wall_ms"] == 0 and rows[0]["fwd_load_imbalance_ms"] == 0  # round(0.5)
+    assert rows[0]["fwd_scheduling_overhead_ms"] == 1 and rows[0]["bwd_scheduling_overhead_ms"] == 1
+    assert (rows[3]["forward_wall_ms"], rows[3]["backward_wall_ms"]) == (4, 5)
 
 
 def test_solver_tables_and_forward_only_histogram():
@@ -113,6 +128,8 @@ def test_write_training_outputs_layout(tmp_path):
         total_cuts_generated=2,
         total_cuts_active=2,
         peak_active=2,
+        seed_configured=False,
+        total_slots_populated=3,
     )
     root = write_training_outputs(tmp_path, outcome, system, n_state=2, version="0.1.0")
     meta = json.loads((root / "metadata.json").read_text())
@@ -130,13 +147,32 @@ def test_write_training_outputs_layout(tmp_path):
         "num_lines": 0,
     }
     assert "mpi_library" not in meta["distribution"]
+    assert meta["configuration"]["seed"] is None  # tree_seed not configured
+    assert meta["row_pool"] == {"total_generated": 3, "total_active": 2, "peak_active": 2}
     assert (root / "_SUCCESS").read_bytes() == b""
     assert not (root / "cut_selection").exists()
     sd = json.loads((root / "dictionaries" / "state_dictionary.json").read_text())
-    assert sd["state_dimension"] == 2
-    assert sd["inflow_lag_states"] == [
-        {"hydro_id": 3, "lag_index": 1, "dimension_index": 1, "unit": "m3s"}
+    assert sd == {"state_variables": [], "version": "1.0"}  # no max_ar_order given: lags unlisted
+    root = write_training_outputs(
+        tmp_path, outcome, system, n_state=2, version="0.1.0", max_ar_order=[1]
+    )
+    text = (root / "dictionaries" / "state_dictionary.json").read_text()
+    assert json.loads(text)["state_variables"] == [
+        {"entity_id": 3, "entity_type": "hydro", "type": "storage", "unit": "hm3"},
+        {"entity_id": 3, "entity_type": "hydro", "lag_index": 1, "type": "inflow_lag", "unit": "m3/s"},
     ]
+    codes = (root / "dictionaries" / "codes.json").read_text()
+    keys = list(json.loads(codes))
+    assert keys == sorted(keys) and not codes.endswith("\n")
+    assert json.loads(codes)["generated_at"].endswith("+00:00")
+    assert (root / "dictionaries" / "variables.csv").read_text().startswith(
+        "file,column,type,unit,description,nullable\ncosts,stage_id,i32,,Stage index,false\n"
+    )
+    bounds = pq.read_table(root / "dictionaries" / "bounds.parquet")
+    assert bounds.schema.names == [
+        "entity_type_code", "entity_id", "stage_id", "block_id", "bound_type_code", "bound_value"
+    ]
+    assert bounds.num_rows == 0  # no resolved arrays in this stub system
     ents = (root / "dictionaries" / "entities.csv").read_text().splitlines()
     assert ents == [
         "entity_type_code,entity_id,name,bus_id,system_id",

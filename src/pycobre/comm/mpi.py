@@ -82,6 +82,7 @@ class MpiCommunicator(Communicator):
         base = MPI.COMM_WORLD if comm is None else comm
         self._comm = base.Dup()
         self._timeout = timeout_s if timeout_s is not None else timeout_from_env()
+        self._orphans: list[Any] = []  # requests abandoned after a timeout
         self._ops = {
             ReduceOp.SUM: MPI.SUM,
             ReduceOp.MIN: MPI.MIN,
@@ -122,6 +123,7 @@ class MpiCommunicator(Communicator):
                 spins += 1
                 if spins > 2000:
                     if time.monotonic() > deadline:
+                        self._orphans.append(req)  # keep its buffers alive until the job ends
                         raise CommunicationError(
                             f"{operation}: rank {self._rank} waited more than {self._timeout:g} s"
                             " for the other ranks (a peer failed or skipped this collective)",

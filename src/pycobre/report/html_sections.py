@@ -45,14 +45,17 @@ def overview_section(run: RunFiles, fig: TrainingFigures, stats: CostStats | Non
         ("gap", "n/a" if fig.gap_percent is None else f"{fig.gap_percent:.2f} %"),
         ("training time", format_duration(float(meta.get("duration_seconds") or 0.0))),
     ]
+    if run.simulation is not None:
+        scen = run.simulation.get("scenarios") or {}
+        items.append(("scenarios simulated", f"{scen.get('completed', '?')} of "
+                      f"{scen.get('total', '?')}"))
+    else:
+        items.append(("simulation", "not run"))
     if stats is not None:
         items += [
-            ("scenarios simulated", str(stats.n_scenarios)),
             ("expected cost", f"{rust_sci(stats.mean, 4)} ± {rust_sci(stats.ci_95_half_width, 2)}"),
             (f"CVaR {stats.cvar_alpha:.0%}", rust_sci(stats.cvar, 4)),
         ]
-    else:
-        items.append(("simulation", "not run"))
     return Section("overview", "Overview", cards(items))
 
 

@@ -56,7 +56,7 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
             lp.set_noise(noise[t][i] if noise is not None else prob.forward_noise(iteration, m, t))
             basis = worker.forward_bases.get((m, t), COLD)
             res = slp.solve(
-                basis, stats, (iteration, "forward", t, None, worker.worker_id), scenario=m
+                basis, stats, (iteration, "forward", t, None, None), scenario=m
             )
             worker.forward_bases[(m, t)] = lp.get_basis()
             total += prob.cumulative_discount[t] * res.stage_cost * COST_SCALE

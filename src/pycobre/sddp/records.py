@@ -39,6 +39,8 @@ class IterationRecord:
     wall_time_ms: int = 0  # cumulative since training start
     solve_time_ms: float = 0.0
     rules: tuple[RuleResult, ...] = ()
+    worker_forward_ms: tuple[float, ...] = ()
+    worker_backward_ms: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class TrainingOutcome:
     warm_start_counts: list[int] = field(default_factory=list)
     peak_active: int = 0
     error: BaseException | None = None
+    seed_configured: bool = True
 
     @property
     def converged(self) -> bool:
@@ -104,6 +107,11 @@ class TrainingOutcome:
     @property
     def total_cuts_generated(self) -> int:
         return sum(p.n_populated for p in self.pools)
+
+    @property
+    def total_slots_populated(self) -> int:
+        """Pool high-water marks summed over stages (Cobre's ``row_pool.total_generated``)."""
+        return sum(p.high_water for p in self.pools)
 
     @property
     def total_cuts_active(self) -> int:

@@ -157,10 +157,21 @@ def train_problem(
     max_it = settings.max_iterations if settings.stopping.max_iterations is not None else None
     error: BaseException | None = None
 
+    worker_ms = np.zeros(n_workers)  # per-worker busy time of the current phase
+
+    def timed(fn: Callable[[Worker, range], Any], w: Worker, b: range) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(w, b)
+        finally:
+            worker_ms[w.worker_id] += (time.perf_counter() - t0) * 1e3
+
     def run_blocks(fn: Callable[[Worker, range], Any]) -> list[Any]:
         if executor is None:
-            return [fn(workers[0], blocks[0])]
-        futures = [executor.submit(fn, w, b) for w, b in zip(workers, blocks, strict=True)]
+            return [timed(fn, workers[0], blocks[0])]
+        futures = [
+            executor.submit(timed, fn, w, b) for w, b in zip(workers, blocks, strict=True)
+        ]
         return [f.result() for f in futures]
 
     k = start_iteration
@@ -177,7 +188,10 @@ def train_problem(
                 it_start = time.perf_counter()
                 solves_before = stats.total_solves()
                 # -- forward pass ------------------------------------------------------
+                worker_ms[:] = 0.0
                 fwd = run_blocks(lambda w, b, k=k: forward_pass(w, k, b))
+                fwd_worker_ms = tuple(worker_ms.tolist())
+                worker_ms[:] = 0.0
                 trial = np.concatenate([f.trial_points for f in fwd], axis=0)  # (M, T, n)
                 costs = np.concatenate([f.costs for f in fwd])
                 ub = upper_bound_stats(costs)
@@ -202,6 +216,7 @@ def train_problem(
                         if p.binding_slots.size:
                             succ_pool.record_binding(p.binding_slots, p.binding_counts, k)
                 t_bwd = time.perf_counter()
+                bwd_worker_ms = tuple(worker_ms.tolist())
                 # -- cut management ----------------------------------------------------
                 stage_sel: dict[int, list[Any]] = {}
                 if strategy is not None and sel_cfg.selection_due(k):
@@ -283,6 +298,8 @@ def train_problem(
                     wall_time_ms=int(round(wall * 1e3)),
                     solve_time_ms=solve_ms,
                     rules=settings.stopping.last_results,
+                    worker_forward_ms=fwd_worker_ms,
+                    worker_backward_ms=bwd_worker_ms,
                 )
                 records.append(rec)
                 if progress_callback is not None:
@@ -325,5 +342,6 @@ def train_problem(
         warm_start_counts=[p.warm_start_count for p in pools],
         peak_active=peak_active,
         error=error,
+        seed_configured=settings.seed_configured,
     )
     return outcome
