@@ -5,7 +5,8 @@ At study stage ``t`` the cuts approximate the future cost as a function of the s
 stage LP). Holding every state component but one hydro's storage fixed, the water value is
 ``-dF_t/dv`` - the cost the system saves per extra hm³ kept in that reservoir - taken from the
 cut that is binding at each storage level (a subgradient at kinks). Cut values are in LP units
-($/1000) and are reported in $.
+($/1000) and are reported in $, valued at the start of stage ``t+1`` (the discount factor of
+stage ``t`` multiplies theta in the stage LP, not the cuts).
 
 The module itself is callable (``pycobre.water_values(policy, ...)`` works whether
 ``pycobre.water_values`` resolves to this module or to the function).
@@ -180,7 +181,7 @@ def water_values(
         binding = np.zeros(n, dtype=bool)
     future = np.where(binding, top, 0.0) * COST_SCALE
     slope = np.where(binding, coefs[best, pos] if intercepts.shape[0] else 0.0, 0.0)
-    per_hm3 = -slope * COST_SCALE
+    per_hm3 = -slope * COST_SCALE + 0.0  # + 0.0 turns -0.0 into 0.0
     rho = getattr(hydro, "productivity_mw_per_m3s", None)
     if rho is not None and float(rho) > 0:
         per_mwh = pa.array(per_hm3 / (float(rho) * MWH_PER_HM3_PER_PRODUCTIVITY))
@@ -194,7 +195,7 @@ def water_values(
             pa.array(np.full(n, int(hydro_id)), pa.int32()),
             pa.array(grid),
             pa.array(future),
-            pa.array(per_hm3 + 0.0),  # + 0.0 turns -0.0 into 0.0
+            pa.array(per_hm3),
             per_mwh,
             cut_ids,
         ],

@@ -152,7 +152,13 @@ def test_write_training_outputs_layout(tmp_path):
     assert (root / "_SUCCESS").read_bytes() == b""
     assert not (root / "cut_selection").exists()
     sd = json.loads((root / "dictionaries" / "state_dictionary.json").read_text())
-    assert sd == {"state_variables": [], "version": "1.0"}  # no max_ar_order given: lags unlisted
+    # without max_ar_order only the storages are listed
+    assert sd == {
+        "state_variables": [
+            {"entity_id": 3, "entity_type": "hydro", "type": "storage", "unit": "hm3"}
+        ],
+        "version": "1.0",
+    }
     root = write_training_outputs(
         tmp_path, outcome, system, n_state=2, version="0.1.0", max_ar_order=[1]
     )
