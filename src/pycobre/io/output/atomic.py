@@ -10,7 +10,6 @@ by the callers, so their presence certifies the folder.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import json
 import os
 import secrets
@@ -29,7 +28,7 @@ __all__ = [
     "PARQUET_ROW_GROUP_SIZE",
     "SUCCESS_MARKER",
     "atomic_path",
-    "deferred_sync",
+    "sync_all",
     "write_bytes_atomic",
     "write_json_atomic",
     "write_parquet_atomic",
@@ -42,29 +41,6 @@ PARQUET_COMPRESSION = "zstd"
 PARQUET_COMPRESSION_LEVEL = 3
 PARQUET_ROW_GROUP_SIZE = 100_000
 SUCCESS_MARKER = "_SUCCESS"
-
-
-#: Folders whose fsyncs are postponed to one ``os.sync()`` (see ``deferred_sync``); None = off.
-_DEFERRED: contextvars.ContextVar[set[Path] | None] = contextvars.ContextVar(
-    "pycobre_deferred_sync", default=None
-)
-
-
-@contextlib.contextmanager
-def deferred_sync() -> Iterator[None]:
-    """Skip per-file fsyncs inside the block and flush everything once when it ends.
-
-    Writing thousands of partition files with two fsyncs each costs seconds (about 4 ms per
-    fsync here) while one ``os.sync()`` costs milliseconds. Renames stay atomic either way; the
-    single sync runs before the caller writes ``metadata.json``/``_SUCCESS``, so a marker never
-    certifies data that is not on disk.
-    """
-    token = _DEFERRED.set(set())
-    try:
-        yield
-    finally:
-        _DEFERRED.reset(token)
-        os.sync()
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -94,8 +70,17 @@ def _create_temp(final: Path) -> str:
     raise FileExistsError(f"no free temporary name next to {final}")
 
 
+def sync_all() -> None:
+    """Flush every non-durable write at once, before a ``_SUCCESS``/metadata file certifies them.
+
+    Thousands of partition files with two fsyncs each cost seconds (about 4 ms per fsync on
+    these machines); one ``os.sync()`` costs milliseconds.
+    """
+    os.sync()
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success fsync it and rename it over ``path``.
 
     The caller writes the temporary file by any means (e.g. a library that wants a file name).
@@ -114,8 +99,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        deferred = _DEFERRED.get()
-        if deferred is None:
+        if durable:
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
         os.replace(tmp, final)
@@ -129,7 +113,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
                 context={"file": str(final)},
             ) from exc
         raise
-    if _DEFERRED.get() is None:
+    if durable:
         _fsync_dir(final.parent)
 
 
@@ -172,14 +156,16 @@ def write_parquet_atomic(
     path: str | os.PathLike[str],
     *,
     row_group_size: int = PARQUET_ROW_GROUP_SIZE,
+    durable: bool = True,
 ) -> Path:
     """Write ``table`` with Cobre's Parquet settings (spec 04 §2) atomically.
 
     The table's schema (types, nullability, column order) is written exactly as given; callers
-    own the schema.
+    own the schema. ``durable=False`` skips the fsyncs (the rename stays atomic); the caller
+    then runs ``sync_all()`` before writing the marker that certifies the folder.
     """
     final = Path(path)
-    with atomic_path(final) as tmp:
+    with atomic_path(final, durable=durable) as tmp:
         pq.write_table(
             table,
             tmp,

@@ -22,6 +22,7 @@ import pyarrow as pa
 from pycobre.errors import CobreIOError
 from pycobre.io.output.atomic import (
     SUCCESS_MARKER,
+    sync_all,
     write_parquet_atomic,
     write_success_marker,
     write_text_atomic,
@@ -187,7 +188,8 @@ class SimulationWriter:
             schema = SIMULATION_SCHEMAS[entity]
             if not table.schema.equals(schema):
                 table = table.cast(schema)
-            written.append(write_parquet_atomic(table, self.scenario_path(entity, scenario_id)))
+            path = self.scenario_path(entity, scenario_id)
+            written.append(write_parquet_atomic(table, path, durable=False))
         return written
 
     def write_solver_tables(self, iterations: pa.Table, histogram: pa.Table) -> None:
@@ -201,5 +203,6 @@ class SimulationWriter:
 
     def finish(self, metadata: Mapping[str, Any]) -> None:
         """``metadata.json`` (serde_json pretty layout and float format), then ``_SUCCESS``."""
+        sync_all()  # the partitions were written without per-file fsyncs
         write_text_atomic(self.root / "metadata.json", format_json_like_cobre(dict(metadata)))
         write_success_marker(self.root)
