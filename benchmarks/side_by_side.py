@@ -10,7 +10,8 @@ simulation off), so both pay start-up, case loading and output writing exactly a
 Interleaving matters on a shared machine: load from other users hits both sides of a pair
 alike, so the per-pair ratio is far steadier than either absolute time.
 
-Prints, per run, wall time (measured outside the child), the ``total_time_ms`` the library
+Prints, per run, wall time and CPU time (user + system, from ``getrusage`` of the child; far
+less sensitive to other users' load than wall time), the ``total_time_ms`` the library
 reports and the final lower bound; then medians, per-pair ratios and the median ratio; then
 mean forward/backward milliseconds per iteration from ``training/timing/iterations.parquet``.
 Cobre is skipped with a message when ``/work/venv312`` (override: ``COBRE_PYTHON``) is missing.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,15 +66,19 @@ def run_once(python: str, module: str, case: Path, out: Path, threads: int) -> d
     """One whole-process run; returns the child's summary plus the outside wall time."""
     if out.exists():
         shutil.rmtree(out)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([python, "-c", CHILD, module, str(case), str(out), str(threads)],
                           capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("@@")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"{module} failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
     summary = json.loads(line[2:])
     summary["wall_s"] = wall
+    summary["cpu_s"] = cpu
     summary.update(phase_times(out))
     return summary
 
@@ -140,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, python in sides:
                 r = run_once(python, name, case, work / f"out_{name}", args.threads)
                 results[name].append(r)
-                print(f"  rep {rep + 1} {name:<8} wall {r['wall_s']:7.2f} s  "
+                print(f"  rep {rep + 1} {name:<8} wall {r['wall_s']:7.2f} s  cpu {r['cpu_s']:7.2f} s  "
                       f"reported {r['total_time_ms'] / 1000:7.2f} s  import {r['import_s']:.2f} s"
                       f"  iters {r['iterations']}  LB {r['lower_bound']:.10g}  "
                       f"fwd {_fmt(r.get('fwd_ms_per_iter'), '.1f')} ms/it  "
@@ -152,14 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     print("medians:")
     for name, rs in results.items():
         med = {k: statistics.median(r[k] for r in rs if r.get(k) is not None)
-               for k in ("wall_s", "total_time_ms", "fwd_ms_per_iter", "bwd_ms_per_iter")
+               for k in ("wall_s", "cpu_s", "total_time_ms", "fwd_ms_per_iter", "bwd_ms_per_iter")
                if any(r.get(k) is not None for r in rs)}
-        print(f"  {name:<8} wall {med['wall_s']:.2f} s  reported {med['total_time_ms'] / 1000:.2f}"
+        print(f"  {name:<8} wall {med['wall_s']:.2f} s  cpu {med['cpu_s']:.2f} s  "
+              f"reported {med['total_time_ms'] / 1000:.2f}"
               f" s  fwd {_fmt(med.get('fwd_ms_per_iter'), '.1f')} ms/it  "
               f"bwd {_fmt(med.get('bwd_ms_per_iter'), '.1f')} ms/it")
     if len(results) == 2:
         py, co = results["pycobre"], results["cobre"]
-        for key, label in (("wall_s", "wall"), ("total_time_ms", "reported")):
+        for key, label in (("wall_s", "wall"), ("cpu_s", "cpu"), ("total_time_ms", "reported")):
             ratios = [a[key] / b[key] for a, b in zip(py, co, strict=True) if b[key]]
             if ratios:
                 print(f"  ratio pycobre/cobre ({label}): per pair "

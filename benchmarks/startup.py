@@ -16,6 +16,7 @@ Target (spec task): < 0.5 s before the first LP is built. Then prints the heavie
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,18 +37,23 @@ print(f"@@{t1 - t0} {t2 - t1}")
 """
 
 
-def wall(cmd: list[str]) -> tuple[float, str]:
+def wall(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall s, child CPU s, stdout) of one fresh-process run."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     dt = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:3])} failed: {proc.stderr[-2000:]}")
-    return dt, proc.stdout
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return dt, cpu, proc.stdout
 
 
-def importtime(stmt: str, top: int) -> list[tuple[int, int, str]]:
+def importtime(stmt: str, top: int, *args: str) -> list[tuple[int, int, str]]:
     """(cumulative µs, self µs, module) of the ``top`` heaviest imports of ``stmt``."""
-    proc = subprocess.run([PY, "-X", "importtime", "-c", stmt], capture_output=True, text=True)
+    proc = subprocess.run([PY, "-X", "importtime", "-c", stmt, *args],
+                          capture_output=True, text=True)
     rows = []
     for ln in proc.stderr.splitlines():
         if not ln.startswith("import time:") or "self [us]" in ln:
@@ -74,23 +80,27 @@ def main(argv: list[str] | None = None) -> None:
     print(f"median of {args.n} fresh-interpreter runs ({PY})")
     inner_prepare, inner_lp = [], []
     for label, cmd in probes.items():
-        times = []
+        times, cpus = [], []
         for _ in range(args.n):
-            dt, out = wall(cmd)
+            dt, cpu, out = wall(cmd)
             times.append(dt)
+            cpus.append(cpu)
             if "@@" in out:
                 a, b = out.split("@@", 1)[1].split()
                 inner_prepare.append(float(a))
                 inner_lp.append(float(b))
-        print(f"  {label:<26} {statistics.median(times) * 1000:8.0f} ms"
-              f"   (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+        print(f"  {label:<26} wall {statistics.median(times) * 1000:7.0f} ms"
+              f" (min {min(times) * 1000:.0f})  cpu {statistics.median(cpus) * 1000:7.0f} ms")
     if inner_prepare:
         print(f"    of which prepare(case) {statistics.median(inner_prepare) * 1000:8.0f} ms,"
               f" first StageLP {statistics.median(inner_lp) * 1000:.1f} ms  [{args.case}]")
 
-    for stmt in ("import pycobre.run", "import pycobre.cli.main"):
-        print(f"heaviest imports of `{stmt}` (python -X importtime; cumulative / self ms):")
-        for cum, self_us, name in importtime(stmt, args.top):
+    jobs = [("import pycobre.run", ["import pycobre.run"]),
+            ("import pycobre.cli.main", ["import pycobre.cli.main"]),
+            ("prepare(case) + first StageLP", [FIRST_LP, str(args.case)])]
+    for label, (stmt, *extra) in jobs:
+        print(f"heaviest imports of `{label}` (python -X importtime; cumulative / self ms):")
+        for cum, self_us, name in importtime(stmt, args.top, *extra):
             print(f"  {cum / 1000:8.1f} {self_us / 1000:8.1f}  {name}")
 
 

@@ -64,6 +64,14 @@ def test_uncaught_exception_aborts_through_the_excepthook():
     assert "pycobre: rank 1 of 2 failed: ValueError: boom outside any guard" in proc.stderr
 
 
+def test_hard_crash_of_a_rank_ends_the_job():
+    proc, elapsed = run_mpi(2, "comm_failure.py", "killed", timeout=60)
+    assert proc.returncode != 0
+    assert elapsed < 30
+    assert "signal 9" in proc.stdout + proc.stderr
+    assert "finished normally" not in proc.stdout
+
+
 def test_missing_peer_times_out_and_aborts():
     proc, elapsed = run_mpi(
         2, "comm_failure.py", "timeout", timeout=60, env={"PYCOBRE_COMM_TIMEOUT_S": "2"}
@@ -83,6 +91,14 @@ def test_collective_error_agreement_raises_on_every_rank():
         " LP infeasible (stage=3, iteration=2)",
         "rank 1 SolverError own stage=3",
     ]
+
+
+def test_agreed_error_lets_every_rank_exit_without_abort():
+    proc, elapsed = run_mpi(2, "comm_failure.py", "agree_unhandled", timeout=60)
+    assert proc.returncode != 0 and elapsed < 30
+    assert "MPI_Abort" not in proc.stderr
+    assert "pycobre.errors.SolverError: LP infeasible" in proc.stderr  # rank 1, its own error
+    assert "pycobre.errors.WorkerError: pycobre: rank 1 of 2 failed" in proc.stderr  # rank 0
 
 
 def test_backend_detection_under_mpiexec():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pycobre.comm import (
@@ -26,6 +26,7 @@ def test_first_remainder_parts_are_one_larger():
     assert block_displs([3, 0, 2, 5]).tolist() == [0, 3, 3, 5]
 
 
+@settings(deadline=None, max_examples=150)
 @given(st.integers(0, 500), st.integers(1, 40))
 def test_matches_the_spec_table(n, R):
     q, rem = divmod(n, R)
@@ -37,6 +38,7 @@ def test_matches_the_spec_table(n, R):
     assert [i for b in blocks for i in b] == list(range(n))
 
 
+@settings(deadline=None, max_examples=150)
 @given(st.integers(0, 200), st.integers(1, 9), st.integers(1, 5))
 def test_two_level_split_visits_items_in_global_order(n, R, W):
     split = two_level_partition(n, R, W)

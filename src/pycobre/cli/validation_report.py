@@ -6,26 +6,15 @@ import json
 from typing import Any
 
 from pycobre.cli.color import paint
-from pycobre.io.validation.kinds import REGISTRY_TO_COBRE
+from pycobre.io.record_text import cobre_kind, located_line, location
 
 COUNTED = (("buses", "buses"), ("hydros", "hydros"), ("thermals", "thermals"), ("lines", "lines"))
 
 
-def cobre_kind(record: Any) -> str:
-    ctx = record.context if isinstance(record.context, dict) else {}
-    return ctx.get("cobre_kind") or REGISTRY_TO_COBRE.get(record.kind, record.kind)
-
-
-def _where(record: Any) -> str:
-    ctx = record.context if isinstance(record.context, dict) else {}
-    file = ctx.get("file") or ctx.get("path") or "<case>"
-    entity = ctx.get("entity_id")
-    return f"{file} ({entity})" if entity not in (None, "") else str(file)
-
-
 def error_line(record: Any) -> str:
-    """One line of Cobre's ConstraintError description: ``[Kind] file[ (entity)]: message``."""
-    return f"[{cobre_kind(record)}] {_where(record)}: {record.message}"
+    """One line of Cobre's ConstraintError description: ``[Kind] file[ (entity)]: message``,
+    plus ``(field: path)`` when the message does not name the field."""
+    return located_line(record)
 
 
 def text_report(result: Any, case_dir: str, *, color: bool) -> str:
@@ -45,7 +34,7 @@ def text_report(result: Any, case_dir: str, *, color: bool) -> str:
     if result.warnings:
         lines.append(f"Validation: 0 errors, {len(result.warnings)} warnings in {case_dir}")
         tag = paint("warning:", "bold", "yellow", enabled=color)
-        lines += [f"{tag} {_where(r)}: {r.message}" for r in result.warnings]
+        lines += [f"{tag} {location(r)}: {r.message}" for r in result.warnings]
     return "\n".join(lines)
 
 

@@ -4,7 +4,9 @@ Two tools, for two situations:
 
 * ``fail_fast(comm)`` wraps the whole SPMD body of a rank: any exception escaping it prints
   ``pycobre: rank r of R failed: ...`` (plus the traceback) to stderr and calls ``comm.abort``,
-  which ends every rank — the last line of defence, for errors at unforeseen places.
+  which ends every rank — the last line of defence, for errors at unforeseen places. Errors
+  raised by ``raise_if_any_failed`` pass through unchanged: every rank is raising them at the
+  same time, so each can exit normally with its own message.
 * ``raise_if_any_failed(comm, error)`` is a collective placed after each block of local work:
   every rank says whether its work raised; if any did, *all* ranks raise together (the first
   failing rank re-raises its own exception, the others a ``WorkerError`` naming it). The loop
@@ -23,6 +25,9 @@ import numpy as np
 
 from pycobre.comm.communicator import Communicator
 from pycobre.errors import CobreError, WorkerError
+
+#: set on exceptions that ``raise_if_any_failed`` raised on every rank at once
+AGREED = "_pycobre_raised_on_all_ranks"
 
 __all__ = ["fail_fast", "raise_if_any_failed", "describe_failure", "install_abort_excepthook"]
 
@@ -56,8 +61,8 @@ def fail_fast(comm: Communicator, *, code: int = 1) -> Iterator[None]:
             describe_failure(comm.rank, comm.size, exc),
         )
     except BaseException as exc:
-        if comm.size <= 1:
-            raise
+        if comm.size <= 1 or getattr(exc, AGREED, False):
+            raise  # one rank, or every rank is raising this together: nobody is left waiting
         comm.abort(
             130 if isinstance(exc, KeyboardInterrupt) else code,
             describe_failure(comm.rank, comm.size, exc),
@@ -86,15 +91,18 @@ def raise_if_any_failed(comm: Communicator, error: BaseException | None) -> None
     )
     headline = str(comm.broadcast_object(headline, root=first))
     if comm.rank == first and error is not None:
+        setattr(error, AGREED, True)
         raise error
     more = "" if failed.size == 1 else f" ({failed.size} ranks failed: {failed.tolist()})"
-    raise WorkerError(
+    agreed = WorkerError(
         f"{headline}{more}",
         rank=first,
         exit_code=None,
         inner=error,
         context={"failed_ranks": failed.tolist(), "reporting_rank": comm.rank},
     )
+    setattr(agreed, AGREED, True)
+    raise agreed
 
 
 def install_abort_excepthook(comm: Communicator) -> None:
@@ -104,6 +112,9 @@ def install_abort_excepthook(comm: Communicator) -> None:
     previous = sys.excepthook
 
     def hook(tp: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if getattr(exc, AGREED, False):  # raised on every rank together: a normal exit is safe
+            previous(tp, exc, tb)
+            return
         try:
             exc.__traceback__ = tb
             comm.abort(1, describe_failure(comm.rank, comm.size, exc))

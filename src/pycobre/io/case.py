@@ -15,6 +15,7 @@ from typing import Any
 from pycobre.errors import CaseNotFoundError, CobreError, CobreIOError, ValidationError
 from pycobre.io.read.build_system import build_system
 from pycobre.io.read.case_reader import read_raw
+from pycobre.io.record_text import located_line
 from pycobre.io.records import ValidationRecord
 from pycobre.model import System
 
@@ -31,18 +32,22 @@ def _run_layers() -> Any:
     return run_layers
 
 
-def _raise_for(records: list[ValidationRecord]) -> None:
+def _raise_for(records: list[ValidationRecord], case_dir: pathlib.Path) -> None:
+    """Raise for the first error record; its message names kind, file, entity and field."""
     missing = [r for r in records if r.kind == "MissingFile" and r.severity == "error"]
     if missing:
         first = missing[0]
-        raise CobreIOError(first.message, kind="MissingFile", context=dict(first.context),
-                           suggestion=first.suggestion)
+        names = ", ".join(str(r.context["file"]) for r in missing[1:] if r.context.get("file"))
+        more = f" (also missing: {names})" if names else ""
+        where = f": {case_dir}" if first.context.get("file") else ""
+        raise CobreIOError(f"{first.message}{where}{more}", kind="MissingFile",
+                           context=dict(first.context), suggestion=first.suggestion)
     errors = [r for r in records if r.severity == "error"]
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
         raise ValidationError(
-            first.message + more, kind=first.kind, context=dict(first.context),
+            located_line(first) + more, kind=first.kind, context=dict(first.context),
             suggestion=first.suggestion,
             records=errors + [r for r in records if r.severity != "error"],
         )
@@ -66,7 +71,7 @@ def load_case(
     raw = read_raw(case_dir)
     run_layers = _run_layers()
     # run_layers' list already contains raw.records (missing files, parse errors)
-    _raise_for(list(run_layers(raw)) if run_layers is not None else raw.records)
+    _raise_for(list(run_layers(raw)) if run_layers is not None else raw.records, case_dir)
     json_docs, tables = raw.json, raw.tables
     try:
         system, records = build_system(case_dir, json_docs, tables,
@@ -80,7 +85,7 @@ def load_case(
             context={"exception_type": type(exc).__name__,
                      "traceback": traceback.format_exc()},
         ) from exc
-    _raise_for(records)
+    _raise_for(records, case_dir)
     if system is None:  # pragma: no cover - build_system always records why
         raise ValidationError("case could not be built", kind="SchemaViolation")
     return system

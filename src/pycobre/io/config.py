@@ -244,8 +244,8 @@ class _Collector:
         self.records: list[ValidationRecord] = []
 
     def add(self, kind: str, field: str, message: str, **ctx: Any) -> None:
-        self.records.append(make_record(kind, f"config.json: {field}: {message}", file=_FILE,
-                                        field=field, **ctx))
+        text = f"schema error in config.json, field {field}: {message}"
+        self.records.append(make_record(kind, text, file=_FILE, field=field, **ctx))
 
     def typed(self, obj: dict[str, Any], key: str, path: str, typ: str, *, nullable: bool = True,
               required: bool = False, minimum: float | None = None,
@@ -423,7 +423,7 @@ def load_config(
         if not p.parent.exists():
             raise CaseNotFoundError(f"case directory does not exist: {p.parent}",
                                     context={"path": str(p.parent)})
-        raise CobreIOError(f"required file is missing: {p}", kind="MissingFile",
+        raise CobreIOError(f"required file '{_FILE}' not found in {p.parent}", kind="MissingFile",
                            context={"file": str(p)})
     doc, rec = read_json(p, _FILE)
     if rec is not None:

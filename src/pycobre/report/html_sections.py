@@ -71,7 +71,8 @@ def convergence_section(run: RunFiles) -> Section:
         return Section("convergence", "Convergence", note("No iteration was recorded."))
     body = image(convergence_png(conv), "lower and upper bound per iteration") + note(
         "Lower bound (first-stage LP value with the cuts of the iteration), mean forward-pass "
-        "cost with its 95 % confidence band (± 1.96·std/√forward passes), and the gap "
+        "cost with its 95 % confidence band (± 1.96·std/√forward passes) and, from 20 "
+        "iterations on, its moving average (dashed); below, the gap "
         "(UB − LB)/max(1, |UB|) in percent (empty where LB ≤ 0).")
     return Section("convergence", "Convergence of the bounds", body)
 

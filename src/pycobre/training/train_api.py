@@ -9,6 +9,7 @@ handles Ctrl-C, writes the ``run()`` output layout when ``output_dir`` is given 
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import logging
 import os
 import socket
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pycobre.errors import CobreError, CobreIOError, CheckpointError, PolicyIncompatibleError
+from pycobre.errors import CheckpointError, CobreError, CobreIOError, PolicyIncompatibleError
 from pycobre.events import (
     CheckpointComplete,
     ProgressEvent,
@@ -44,6 +45,14 @@ def _run_helper(name: str) -> Callable[..., Any] | None:
     import pycobre.run as run_module
 
     return getattr(run_module, name, None)
+
+
+def _call_supported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` with the keyword arguments its signature accepts (writers still evolve)."""
+    params = inspect.signature(fn).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        kwargs = {k: v for k, v in kwargs.items() if k in params}
+    return fn(*args, **kwargs)
 
 
 def _now() -> str:
@@ -140,7 +149,8 @@ def _write_outputs(
     solver_version = _run_helper("_solver_version")
     schemas = _run_helper("_simulation_schemas")
     sel = TrainingSettings.from_config(cfg).cut_selection
-    write_training_outputs(
+    _call_supported(
+        write_training_outputs,
         out,
         outcome,
         ctx.system,
@@ -150,6 +160,7 @@ def _write_outputs(
         threads=n_workers,
         cut_selection_enabled=sel.enabled,
         extra_schemas=schemas() if schemas is not None else None,
+        max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
         status="complete" if outcome.error is None else "partial",
     )
     exports = cfg.get("exports") or {}

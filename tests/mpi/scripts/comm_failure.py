@@ -5,10 +5,16 @@ Usage: mpiexec -n 2 python comm_failure.py MODE
   excepthook  rank 1 raises uncaught (abort excepthook installed) while rank 0 waits -> abort
   timeout     rank 1 skips a collective and sleeps; rank 0 times out (PYCOBRE_COMM_TIMEOUT_S)
               inside ``fail_fast`` -> abort
+  killed      rank 1 dies from SIGKILL (a hard crash, no Python handler) while rank 0 waits ->
+              the launcher ends the job
+  agree_unhandled  as ``agree`` inside ``fail_fast`` but nothing catches: every rank exits with
+              its own traceback, without MPI_Abort
   agree       rank 1's work raises; ``raise_if_any_failed`` makes every rank raise, caught here,
               each rank prints what it saw and exits 0
 """
 
+import os
+import signal
 import sys
 import time
 
@@ -48,6 +54,16 @@ def main(mode: str) -> None:
             if r == 1:
                 time.sleep(60)  # never reaches the barrier in time
             comm.barrier()
+    elif mode == "killed":
+        with fail_fast(comm):
+            if r == 1:
+                os.kill(os.getpid(), signal.SIGKILL)
+            comm.allgatherv(np.zeros((1, 2)), [1] * comm.size)
+    elif mode == "agree_unhandled":
+        install_abort_excepthook(comm)
+        with fail_fast(comm):
+            error = SolverError("LP infeasible", stage=3, iteration=2) if r == 1 else None
+            raise_if_any_failed(comm, error)
     elif mode == "agree":
         error = None
         try:

@@ -25,7 +25,7 @@ def read_raw(case_dir: str | pathlib.Path) -> RawCase:
                 raw.records.append(
                     make_record(
                         "MissingFile",
-                        f"required file is missing: {relpath}",
+                        f"required file '{relpath}' not found in case directory",
                         file=relpath,
                         suggestion="every case needs config.json, penalties.json, stages.json, "
                         "initial_conditions.json and system/{buses,lines,hydros,thermals}.json",

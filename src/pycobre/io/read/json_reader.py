@@ -34,7 +34,8 @@ def parse_json_text(text: str, relpath: str) -> tuple[Any, ValidationRecord | No
     except json.JSONDecodeError as exc:
         return None, make_record(
             "ParseError",
-            f"{relpath}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            f"parse error in {relpath}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}",
             file=relpath,
             line=exc.lineno,
             column=exc.colno,
@@ -43,7 +44,7 @@ def parse_json_text(text: str, relpath: str) -> tuple[Any, ValidationRecord | No
         )
     except (_Reject, RecursionError) as exc:
         return None, make_record(
-            "ParseError", f"{relpath}: {exc}", file=relpath, detail=str(exc),
+            "ParseError", f"parse error in {relpath}: {exc}", file=relpath, detail=str(exc),
             suggestion="use plain JSON numbers and unique keys",
         )
 
@@ -54,11 +55,12 @@ def read_json(path: pathlib.Path, relpath: str) -> tuple[Any, ValidationRecord |
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, make_record(
-            "ParseError", f"{relpath}: not valid UTF-8 ({exc.reason} at byte {exc.start})",
+            "ParseError",
+            f"parse error in {relpath}: not valid UTF-8 ({exc.reason} at byte {exc.start})",
             file=relpath, detail=str(exc), suggestion="save the file as UTF-8",
         )
     except OSError as exc:
         return None, make_record(
-            "MissingFile", f"{relpath}: cannot read file: {exc.strerror or exc}", file=relpath,
+            "MissingFile", f"I/O error reading {relpath}: {exc.strerror or exc}", file=relpath,
         )
     return parse_json_text(text, relpath)

@@ -39,7 +39,8 @@ def read_parquet(
         table = pq.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         return None, make_record(
-            "ParseError", f"{relpath}: cannot read Parquet file: {exc}", file=relpath,
+            "ParseError", f"parse error in {relpath}: cannot read Parquet file: {exc}",
+            file=relpath,
             detail=str(exc), suggestion="re-export the table as Parquet",
         )
     return canonical_sort(table, key_columns), None

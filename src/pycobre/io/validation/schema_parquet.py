@@ -105,8 +105,12 @@ class ParquetChecker:
             return
         rows = np.flatnonzero(bad)
         ctx.setdefault("value", None)
-        self._add(kind, decl.name, f"{rows.size} {words}",
-                  entity=_first_key(self.spec, table, rows), rows_affected=int(rows.size), **ctx)
+        keys = [k for k in self.spec.key_columns if k in table.column_names]
+        row = {k: table.column(k)[int(rows[0])].as_py() for k in keys}
+        shown = ", ".join(f"{k}={v}" for k, v in row.items())
+        self._add(kind, decl.name, f"{rows.size} {words}" + (f"; first at {shown}" if row else ""),
+                  entity=_first_key(self.spec, table, rows), rows_affected=int(rows.size),
+                  first_row_key=row, **ctx)
 
     def _duplicates(self, table: pa.Table, names: set[str]) -> None:
         keys = [k for k in self.spec.key_columns if k in names]

@@ -50,6 +50,7 @@ def check_hydro_thermal(view: CaseView, sink: Collector) -> None:
 
 def _cascade_acyclic(view: CaseView, sink: Collector) -> None:
     hydros = {h["id"]: h for h in view.entities("hydros")}
+    position = {h["id"]: i for i, h in enumerate(view.entities("hydros"))}
     down = {hid: h.get("downstream_id") for hid, h in hydros.items()}
     state: dict[int, int] = {}  # 0 = on the current path, 1 = done
     reported: set[frozenset[int]] = set()
@@ -70,7 +71,8 @@ def _cascade_acyclic(view: CaseView, sink: Collector) -> None:
                     "PhysicalConstraint",
                     f"hydro cascade has a cycle: {names} -> "
                     f"'{view.name_of('hydros', hydros[cycle[0]])}'",
-                    file=REGISTRIES["hydros"].file, entity=cycle[0], field="downstream_id",
+                    file=REGISTRIES["hydros"].file, entity=cycle[0],
+                    field=f"hydros[{position[cycle[0]]}].downstream_id",
                     cobre_kind="CycleDetected", rule="cascade_acyclic", cycle=cycle,
                     detail="downstream_id links must end at a tailwater (null)",
                 )

@@ -22,7 +22,13 @@ def convergence_png(table: pa.Table) -> str:
     fig, (ax, ax_gap) = new_figure(5.2, nrows=2, sharex=True, height_ratios=[3, 1.3])
     ax.fill_between(it, ub - half, ub + half, color=COLORS["ub"], alpha=0.15, linewidth=0,
                     label="upper bound 95% CI")
-    ax.plot(it, ub, color=COLORS["ub"], linewidth=1.0, label="upper bound (mean forward cost)")
+    ax.plot(it, ub, color=COLORS["ub"], linewidth=0.8, alpha=0.7,
+            label="upper bound (mean forward cost)")
+    if it.size >= 20:  # a noisy UB (few forward passes) is easier to read with its trend
+        window = max(5, it.size // 25)
+        trend = np.convolve(ub, np.ones(window) / window, mode="valid")
+        ax.plot(it[window - 1:], trend, color="#7f1416", linewidth=1.4, linestyle="--",
+                label=f"upper bound, mean of last {window} iterations")
     ax.plot(it, lb, color=COLORS["lb"], linewidth=1.8, label="lower bound")
     ax.set_ylabel("cost ($)", fontsize=9)
     ax.legend(fontsize=8, loc="best", frameon=False)
