@@ -13,7 +13,9 @@ alike, so the per-pair ratio is far steadier than either absolute time.
 Prints, per run, wall time and CPU time (user + system, from ``getrusage`` of the child; far
 less sensitive to other users' load than wall time), the ``total_time_ms`` the library
 reports and the final lower bound; then medians, per-pair ratios and the median ratio; then
-mean forward/backward milliseconds per iteration from ``training/timing/iterations.parquet``.
+mean forward/backward milliseconds per iteration from ``training/timing/iterations.parquet`` and
+LP solves, simplex iterations per solve and total in-solve time from
+``training/solver/iterations.parquet`` (what separates solver work from Python around it).
 Cobre is skipped with a message when ``/work/venv312`` (override: ``COBRE_PYTHON``) is missing.
 """
 
@@ -95,14 +97,23 @@ def phase_times(out: Path) -> dict:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    t = pq.read_table(path, columns=["iteration", "forward_wall_ms", "backward_wall_ms"])
+    t = pq.ParquetFile(path).read(columns=["iteration", "forward_wall_ms", "backward_wall_ms"])
     n_iter = len(pc.unique(t["iteration"]))
     if n_iter == 0:
         return {}
-    return {
+    out = {
         "fwd_ms_per_iter": pc.sum(t["forward_wall_ms"]).as_py() / n_iter,
         "bwd_ms_per_iter": pc.sum(t["backward_wall_ms"]).as_py() / n_iter,
     }
+    solver = path.parent.parent / "solver" / "iterations.parquet"
+    if solver.exists():  # spec 04 §3.5: LP counts, simplex iterations, time in solve
+        s = pq.ParquetFile(solver).read(columns=["lp_solves", "simplex_iterations",
+                                                  "solve_time_ms"])
+        solves = pc.sum(s["lp_solves"]).as_py() or 0
+        out["lp_solves"] = solves
+        out["simplex_per_solve"] = (pc.sum(s["simplex_iterations"]).as_py() or 0) / max(solves, 1)
+        out["solve_ms_total"] = pc.sum(s["solve_time_ms"]).as_py() or 0.0
+    return out
 
 
 def _fmt(x: float | None, spec: str = ".2f") -> str:
@@ -150,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"reported {r['total_time_ms'] / 1000:7.2f} s  import {r['import_s']:.2f} s"
                       f"  iters {r['iterations']}  LB {r['lower_bound']:.10g}  "
                       f"fwd {_fmt(r.get('fwd_ms_per_iter'), '.1f')} ms/it  "
-                      f"bwd {_fmt(r.get('bwd_ms_per_iter'), '.1f')} ms/it", flush=True)
+                      f"bwd {_fmt(r.get('bwd_ms_per_iter'), '.1f')} ms/it  "
+                      f"LPs {r.get('lp_solves', '-')}  simplex/LP "
+                      f"{_fmt(r.get('simplex_per_solve'), '.1f')}  in-solve "
+                      f"{_fmt(r.get('solve_ms_total', 0) / 1000, '.2f')} s", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -12,12 +12,15 @@ For each case the reference binding (``cobre-python==0.5.1`` in a Python >= 3.12
   different states, e.g. because an earlier LP returned another vertex) from "same trial state,
   same value, different slope" (alternative optimal duals of a degenerate LP).
 
-    python benchmarks/stochastic_vs_cobre.py                  # 1dtoy, 4ree, d12 (presets)
+    python benchmarks/stochastic_vs_cobre.py                  # main: 1dtoy, 4ree, d12
+    python benchmarks/stochastic_vs_cobre.py small            # s1..s4 (tests/data/stochastic)
     python benchmarks/stochastic_vs_cobre.py --iterations 1 CASE_DIR [--compat]
     python benchmarks/stochastic_vs_cobre.py --stochastic-only CASE_DIR   # artefacts only
 
 Presets: ``1dtoy`` (128 iterations), ``4ree`` (256), ``d12`` (20, pycobre side with
-``modeling.cobre_compat = true``, spec 10 §11.2). A case directory may be given instead.
+``modeling.cobre_compat = true``, spec 10 §11.2), and the small noise-dependent cases ``s1``..``s4``
+of ``tests/data/stochastic`` (``s3``/``s4`` with ``cobre_compat``). A case directory may be given
+instead. ``--forward-passes``/``--iterations`` override the case's settings.
 Exit status 0 when every check passes, 1 otherwise.
 """
 
@@ -39,11 +42,17 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 NOISE_TOL = 1e-12
 BOUND_RTOL = 1e-6
-PRESETS = {
+_SMALL = ROOT / "tests" / "data" / "stochastic"
+PRESETS = {  # name -> (case, modeling.cobre_compat on the pycobre side)
     "1dtoy": (ROOT / "examples" / "1dtoy", False),
     "4ree": (ROOT / "examples" / "4ree", False),
     "d12": (ROOT / "tests" / "data" / "deterministic" / "d12-par-annual", True),
+    "s1": (_SMALL / "s1-saa-correlated", False),
+    "s2": (_SMALL / "s2-par-history", False),
+    "s3": (_SMALL / "s3-weekly-groups", True),
+    "s4": (_SMALL / "s4-monthly-quarterly", True),
 }
+ALIASES = {"main": ["1dtoy", "4ree", "d12"], "small": ["s1", "s2", "s3", "s4"]}
 _STOCH_TABLES = {
     "noise_openings.parquet": ["stage_id", "opening_index", "entity_index"],
     "inflow_seasonal_stats.parquet": ["hydro_id", "stage_id"],
@@ -67,7 +76,9 @@ class Check:
     detail: str
 
 
-def prepare(case: Path, dst: Path, iterations: int | None, compat: bool) -> Path:
+def prepare(
+    case: Path, dst: Path, iterations: int | None, compat: bool, forward: int | None = None
+) -> Path:
     """Copy ``case`` to ``dst`` with the exports on, simulation off and optional overrides."""
     shutil.copytree(case, dst, ignore=shutil.ignore_patterns("output"))
     cfg_path = dst / "config.json"
@@ -80,6 +91,8 @@ def prepare(case: Path, dst: Path, iterations: int | None, compat: bool) -> Path
         cfg["training"]["stopping_rules"] = [{"type": "iteration_limit", "limit": iterations}]
     if compat:
         cfg.setdefault("modeling", {})["cobre_compat"] = True
+    if forward is not None:
+        cfg["training"]["forward_passes"] = forward
     cfg_path.write_text(json.dumps(cfg, indent=1))
     return dst
 
@@ -105,7 +118,11 @@ def compare_table(name: str, ref: Path, ours: Path, keys: list[str]) -> list[Che
     a = pq.read_table(ref).sort_by([(k, "ascending") for k in keys])
     b = pq.read_table(ours).sort_by([(k, "ascending") for k in keys])
     if a.num_rows != b.num_rows or a.column_names != b.column_names:
-        return [Check(name, False, f"shape {a.num_rows}x{a.column_names} vs {b.num_rows}x{b.column_names}")]
+        return [
+            Check(
+                name, False, f"shape {a.num_rows}x{a.column_names} vs {b.num_rows}x{b.column_names}"
+            )
+        ]
     out = []
     for k in keys:
         if a.column(k).to_pylist() != b.column(k).to_pylist():
@@ -118,7 +135,11 @@ def compare_table(name: str, ref: Path, ours: Path, keys: list[str]) -> list[Che
         diff = float(np.abs(x - y).max(initial=0.0))
         same = int((x == y).sum())
         out.append(
-            Check(f"{name}.{col}", diff <= NOISE_TOL, f"max |diff| {diff:.3e}, bit-identical {same}/{x.size}")
+            Check(
+                f"{name}.{col}",
+                diff <= NOISE_TOL,
+                f"max |diff| {diff:.3e}, bit-identical {same}/{x.size}",
+            )
         )
     return out
 
@@ -133,7 +154,11 @@ def compare_correlation(ref: Path, ours: Path) -> list[Check]:
     if len(xa) != len(xb) or _strip_numbers(a) != _strip_numbers(b):
         return [Check("correlation.json", False, "structure differs")]
     diff = float(np.abs(np.array(xa) - np.array(xb)).max(initial=0.0))
-    return [Check("correlation.json", diff <= NOISE_TOL, f"max |diff| {diff:.3e} over {len(xa)} numbers")]
+    return [
+        Check(
+            "correlation.json", diff <= NOISE_TOL, f"max |diff| {diff:.3e} over {len(xa)} numbers"
+        )
+    ]
 
 
 def _numbers(doc: object) -> list[float]:
@@ -173,6 +198,7 @@ def compare_bounds(ref_out: Path, our_out: Path) -> tuple[Check, dict]:
         "max_rel_over_trace": float(rel.max(initial=0.0)),
         "first_lb_diff_iter": first_lb,
         "first_ub_diff_iter": first_ub,
+        "ub_equal": urel <= 1e-12,
     }
     ok = la.size == lb.size and final <= BOUND_RTOL
     detail = (
@@ -183,7 +209,7 @@ def compare_bounds(ref_out: Path, our_out: Path) -> tuple[Check, dict]:
     return Check("lower_bound", ok, detail), info
 
 
-def diagnose_policy(ref_out: Path, our_out: Path) -> list[str]:
+def diagnose_policy(ref_out: Path, our_out: Path, ub_equal: np.ndarray | None = None) -> list[str]:
     """Locate the first divergence in trial states and in cut slopes (spec 10 §12.1)."""
     from pycobre.io.policy.checkpoint import read_policy
 
@@ -202,18 +228,31 @@ def diagnose_policy(ref_out: Path, our_out: Path) -> list[str]:
             bad = np.flatnonzero(d > 1e-9)
             if bad.size and (first_state is None or bad[0] < first_state[1]):
                 first_state = (t, int(bad[0]), float(d[bad[0]]))
-        lines.append(
-            "visited states: identical to 1e-9 (rows in archive order)"
-            if first_state is None
-            else f"visited states: first row differing by > 1e-9 is row {first_state[1]} of "
-            f"stage {first_state[0]} (rel {first_state[2]:.2e})"
-        )
+        if first_state is None:
+            lines.append("visited states: identical to 1e-9 (rows in archive order)")
+        else:
+            m = max(int(pa_.metadata.forward_passes), 1)
+            it, fp = first_state[1] // m + 1, first_state[1] % m
+            ub_same = ub_equal is not None and it - 1 < len(ub_equal) and bool(ub_equal[it - 1])
+            lines.append(
+                f"visited states: first difference > 1e-9 at stage {first_state[0]}, iteration "
+                f"{it}, forward pass {fp} (rel {first_state[2]:.2e}); upper bound of that "
+                f"iteration {'identical (same cost, other vertex: degenerate LP)' if ub_same else 'differs'}"
+            )
     same_slope = same_value_diff_slope = diff_value = 0
     first_slope: tuple | None = None
     worst_value = 0.0
     for t, (ca, cb) in enumerate(zip(pa_.cuts, pb.cuts, strict=True)):
-        ka = {(int(i), int(f)): r for r, (i, f) in enumerate(zip(ca.iterations, ca.forward_pass_indices, strict=True)) if i}
-        kb = {(int(i), int(f)): r for r, (i, f) in enumerate(zip(cb.iterations, cb.forward_pass_indices, strict=True)) if i}
+        ka = {
+            (int(i), int(f)): r
+            for r, (i, f) in enumerate(zip(ca.iterations, ca.forward_pass_indices, strict=True))
+            if i
+        }
+        kb = {
+            (int(i), int(f)): r
+            for r, (i, f) in enumerate(zip(cb.iterations, cb.forward_pass_indices, strict=True))
+            if i
+        }
         # the trial state of cut (i, f) at stage t is the outgoing state of stage t: states[t+1]?
         xs = _trial_states(pb, t)
         for key in sorted(ka.keys() & kb.keys()):
@@ -222,7 +261,9 @@ def diagnose_policy(ref_out: Path, our_out: Path) -> list[str]:
             scale = max(float(np.abs(ga).max(initial=0.0)), 1.0)
             slope_d = float(np.abs(ga - gb).max(initial=0.0)) / scale
             x = xs.get(key)
-            if slope_d <= 1e-9 and abs(ca.intercepts[ra] - cb.intercepts[rb]) <= 1e-9 * max(abs(ca.intercepts[ra]), 1.0):
+            if slope_d <= 1e-9 and abs(ca.intercepts[ra] - cb.intercepts[rb]) <= 1e-9 * max(
+                abs(ca.intercepts[ra]), 1.0
+            ):
                 same_slope += 1
                 continue
             if x is not None:
@@ -263,7 +304,11 @@ def _trial_states(policy: object, t: int) -> dict[tuple[int, int], np.ndarray]:
     if states is None or t >= len(states):
         return {}
     data = states[t].data
-    rows = [(int(i), int(f)) for i, f in zip(cuts.iterations, cuts.forward_pass_indices, strict=True) if i]
+    rows = [
+        (int(i), int(f))
+        for i, f in zip(cuts.iterations, cuts.forward_pass_indices, strict=True)
+        if i
+    ]
     rows.sort()
     if len(rows) != data.shape[0]:
         return {}
@@ -277,26 +322,44 @@ def highs_versions(python312: Path) -> str:
     return f"pycobre: highspy {ours}; Cobre 0.5.1: vendored HiGHS 1.13.1 (spec 10 §12.1)"
 
 
-def run_case(label: str, case: Path, compat: bool, iterations: int | None, python: Path, work: Path, stochastic_only: bool) -> list[Check]:
-    print(f"== {label} ({case})")
-    ref_case = prepare(case, work / f"{label}-cobre-case", 1 if stochastic_only else iterations, False)
-    our_case = prepare(case, work / f"{label}-pycobre-case", 1 if stochastic_only else iterations, compat)
+def run_case(
+    label: str,
+    case: Path,
+    compat: bool,
+    iterations: int | None,
+    python: Path,
+    work: Path,
+    stochastic_only: bool,
+    forward: int | None = None,
+) -> list[Check]:
+    print(f"== {label} ({case}){' [cobre_compat]' if compat else ''}")
+    n_it = 1 if stochastic_only else iterations
+    ref_case = prepare(case, work / f"{label}-cobre-case", n_it, False, forward)
+    our_case = prepare(case, work / f"{label}-pycobre-case", n_it, compat, forward)
     ref_out, our_out = work / f"{label}-cobre-out", work / f"{label}-pycobre-out"
     t0 = time.perf_counter()
-    ra = run_side(python, "cobre", ref_case, ref_out)
-    t1 = time.perf_counter()
-    rb = run_side(Path(sys.executable), "pycobre", our_case, our_out)
+    try:
+        ra = run_side(python, "cobre", ref_case, ref_out)
+        t1 = time.perf_counter()
+        rb = run_side(Path(sys.executable), "pycobre", our_case, our_out)
+    except RuntimeError as exc:
+        print(f"   {exc}")
+        return [Check(f"{label} run", False, str(exc).splitlines()[0])]
     t2 = time.perf_counter()
     print(f"   cobre {t1 - t0:.1f} s, pycobre {t2 - t1:.1f} s (wall, incl. start-up)")
     checks: list[Check] = []
     for name, keys in _STOCH_TABLES.items():
-        checks += compare_table(name, ref_out / "stochastic" / name, our_out / "stochastic" / name, keys)
-    checks += compare_correlation(ref_out / "stochastic" / "correlation.json", our_out / "stochastic" / "correlation.json")
+        checks += compare_table(
+            name, ref_out / "stochastic" / name, our_out / "stochastic" / name, keys
+        )
+    checks += compare_correlation(
+        ref_out / "stochastic" / "correlation.json", our_out / "stochastic" / "correlation.json"
+    )
     if not stochastic_only:
         bound, info = compare_bounds(ref_out, our_out)
         checks.append(bound)
         if not bound.ok or info["first_lb_diff_iter"] is not None:
-            for line in diagnose_policy(ref_out, our_out):
+            for line in diagnose_policy(ref_out, our_out, info["ub_equal"]):
                 print(f"   {line}")
     del ra, rb
     for c in checks:
@@ -306,10 +369,17 @@ def run_case(label: str, case: Path, compat: bool, iterations: int | None, pytho
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("cases", nargs="*", help="preset names (1dtoy, 4ree, d12) or case directories")
+    ap.add_argument(
+        "cases",
+        nargs="*",
+        help="presets (1dtoy 4ree d12 s1 s2 s3 s4; aliases main, small) or case directories",
+    )
     ap.add_argument("--venv", type=Path, default=Path("/work/venv312"))
     ap.add_argument("--iterations", type=int, help="override the iteration limit")
-    ap.add_argument("--compat", action="store_true", help="modeling.cobre_compat on the pycobre side")
+    ap.add_argument(
+        "--compat", action="store_true", help="modeling.cobre_compat on the pycobre side"
+    )
+    ap.add_argument("--forward-passes", type=int, help="override training.forward_passes")
     ap.add_argument("--stochastic-only", action="store_true", help="one iteration, artefacts only")
     ap.add_argument("--keep", type=Path, help="keep the work directory here")
     args = ap.parse_args()
@@ -318,7 +388,7 @@ def main() -> int:
         print(f"reference venv not found: {python}", file=sys.stderr)
         return 2
     print(highs_versions(python))
-    names = args.cases or list(PRESETS)
+    names = [n for name in (args.cases or ["main"]) for n in ALIASES.get(name, [name])]
     all_checks: list[Check] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
@@ -329,7 +399,16 @@ def main() -> int:
             else:
                 case, compat = Path(name).resolve(), args.compat
             label = name if name in PRESETS else case.name
-            all_checks += run_case(label, case, compat, args.iterations, python, work, args.stochastic_only)
+            all_checks += run_case(
+                label,
+                case,
+                compat or args.compat,
+                args.iterations,
+                python,
+                work,
+                args.stochastic_only,
+                args.forward_passes,
+            )
     failed = [c for c in all_checks if not c.ok]
     print(f"{len(all_checks) - len(failed)}/{len(all_checks)} checks passed")
     return 1 if failed else 0

@@ -2,7 +2,8 @@
 
 Usage:
     python benchmarks/tiers.py OUT_DIR [--tier small|medium|large|xlarge|2xlarge|all]
-                                       [--seed 7] [--iterations 50] [--sizes]
+                                       [--seed 7] [--iterations 50]
+    python benchmarks/tiers.py --sizes [--built ROOT]   # §6.3 formulas (+ pycobre's real LPs)
 
 Writes ``OUT_DIR/<tier>/`` (config.json, stages.json, penalties.json, initial_conditions.json,
 system/*.json, scenarios/*.parquet — the files of ``examples/4ree`` plus AR coefficients for the
@@ -120,15 +121,30 @@ def tier_params(t: Tier, iterations: int = 50) -> dict[str, int]:
     )
 
 
-def print_sizes(iterations: int) -> None:
+def built_size(case: Path) -> tuple[int, int, int]:
+    """(columns, structural rows, state size) of stage 0 as pycobre's LP builder makes it."""
+    from pycobre.run import prepare
+
+    tp = prepare(case).templates[0]
+    return tp.num_cols, tp.num_rows, tp.n_state
+
+
+def print_sizes(iterations: int, built_root: Path | None = None) -> None:
     print(f"LP size per stage from spec 22 §6.3 (cut capacity = {iterations} iterations x M)")
-    print(f"{'tier':<11}{'N_VAR':>8}{'N_CON':>9}{'N_STATE':>9}{'LPs/iter (T*M + (T-1)*M*K)':>30}")
+    head = (f"{'tier':<11}{'N_VAR':>8}{'N_CON':>9}{'(w/o cuts)':>11}{'N_STATE':>9}"
+            f"{'LPs/iter (T*M + (T-1)*M*K)':>30}")
+    print(head + ("   built: cols, rows w/o cuts, state" if built_root else ""))
     for t in TIERS.values():
-        v, c, s = lp_size(tier_params(t, iterations))
+        p = tier_params(t, iterations)
+        v, c, s = lp_size(p)
         solves = t.stages * t.forward_passes + (t.stages - 1) * t.forward_passes * t.openings
-        print(f"{t.name:<11}{v:>8}{c:>9}{s:>9}{solves:>30}")
+        extra = ""
+        if built_root is not None and (built_root / t.name).is_dir():
+            extra = "   " + ", ".join(map(str, built_size(built_root / t.name)))
+        print(f"{t.name:<11}{v:>8}{c:>9}{c - p['N_CUT_CAPACITY']:>11}{s:>9}{solves:>30}{extra}")
     v, c, s = lp_size(PRODUCTION)
-    print(f"{'production':<11}{v:>8}{c:>9}{s:>9}{60 * 192 + 59 * 192 * 10:>30}  (paper only)")
+    print(f"{'production':<11}{v:>8}{c:>9}{c - PRODUCTION['N_CUT_CAPACITY']:>11}{s:>9}"
+          f"{60 * 192 + 59 * 192 * 10:>30}  (paper only)")
     crit = 60 + 59 * 10
     print(f"production critical path: {crit} LP solves/iteration; at 25 ms -> {crit * 0.025:.2f} s"
           f" + 2 % barrier; 50 iterations ~ {50 * (60 * 0.025 + 59 * 10 * 0.025 * 1.02):.0f} s")
@@ -464,9 +480,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--iterations", type=int, default=50)
     ap.add_argument("--sizes", action="store_true", help="print §6.3 sizes (and Production)")
+    ap.add_argument("--built", type=Path, default=None,
+                    help="with --sizes: also build stage 0 of each tier found under this root")
     args = ap.parse_args(argv)
     if args.sizes:
-        print_sizes(args.iterations)
+        print_sizes(args.iterations, args.built)
     if args.out is None:
         if not args.sizes:
             ap.error("OUT_DIR is required unless --sizes")

@@ -7,6 +7,7 @@ The flat namespace re-exports the object layer lazily so that ``import pycobre``
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 from pycobre.errors import (
@@ -24,6 +25,9 @@ from pycobre.errors import (
 )
 
 __version__ = "0.1.0"
+
+# A library installs no handler of its own (spec 20 §14); applications configure logging.
+logging.getLogger("pycobre").addHandler(logging.NullHandler())
 
 # name -> "module:attribute"; resolved on first access (PEP 562).
 _LAZY: dict[str, str] = {
@@ -46,6 +50,10 @@ _LAZY: dict[str, str] = {
     "Policy": "pycobre.policy:Policy",
     "ProgressEvent": "pycobre.events:ProgressEvent",
     "StopTraining": "pycobre.events:StopTraining",
+    "TrainingEvent": "pycobre.events:TrainingEvent",
+    "train_async": "pycobre.training:train_async",
+    "simulate_async": "pycobre.training:simulate_async",
+    "water_values": "pycobre.water_values:water_values",
 }
 
 

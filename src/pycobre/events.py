@@ -42,6 +42,7 @@ class StopTraining(Exception):  # noqa: N818 - name fixed by spec 20 §9.1
 
     The current iteration is completed, outputs and the policy checkpoint are written and the
     result's ``termination_reason`` is ``"shutdown"``. It is control flow, not an error.
+    Returning ``StopTraining`` (the class or an instance) from a callback does the same.
     """
 
 

@@ -67,6 +67,11 @@ def configure_logging(
     ``quiet`` hides INFO (level WARNING). Calling again replaces the handler installed before, so
     repeated calls (notebooks) do not duplicate lines.
     """
+    if isinstance(level, str):
+        number = logging.getLevelName(level.upper())
+        if not isinstance(number, int):
+            raise ValueError(f"unknown log level {level!r}")
+        level = number
     root = logging.getLogger(ROOT)
     for h in list(root.handlers):
         if getattr(h, "_pycobre_configured", False):
@@ -75,10 +80,5 @@ def configure_logging(
     handler.setFormatter(RankFormatter("%(levelname)s %(name)s: %(message)s"))
     handler._pycobre_configured = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    if isinstance(level, str):
-        number = logging.getLevelName(level.upper())
-        if not isinstance(number, int):
-            raise ValueError(f"unknown log level {level!r}")
-        level = number
     root.setLevel(logging.WARNING if quiet else level)
     return handler

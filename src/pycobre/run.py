@@ -7,12 +7,14 @@ write failures ``CobreIOError``, everything else ``RunError`` wrapping the origi
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import logging
 import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,26 @@ def _missing_files(case: Path, exc: CobreIOError) -> str:
     if not missing or all(p in str(exc) for p in missing):
         return ""
     return " (MissingFile: " + ", ".join(missing) + ")"
+
+
+@contextlib.contextmanager
+def _graceful_sigint(shutdown: threading.Event, *, install: bool) -> Iterator[None]:
+    """First Ctrl-C: stop training after the current iteration; second: abort (spec 20 §9.1)."""
+    if not install or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if shutdown.is_set():
+            raise KeyboardInterrupt
+        shutdown.set()
+        log.warning("interrupt: stopping after the current iteration (Ctrl-C again to abort)")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _optional(module: str) -> Any:
@@ -218,18 +240,20 @@ def run(
     except Exception as exc:
         raise RunError(str(exc), inner=exc) from exc
     out = Path(output_dir) if output_dir is not None else case / "output"
+    shutdown = _shutdown if _shutdown is not None else threading.Event()
     try:
-        return _run_prepared(
-            ctx,
-            out,
-            n_threads,
-            bool(skip_simulation),
-            progress_callback=progress_callback,
-            event_callback=event_callback,
-            iteration_display=_iteration_display,
-            simulation_display=_simulation_display,
-            shutdown=_shutdown,
-        )
+        with _graceful_sigint(shutdown, install=_shutdown is None):
+            return _run_prepared(
+                ctx,
+                out,
+                n_threads,
+                bool(skip_simulation),
+                progress_callback=progress_callback,
+                event_callback=event_callback,
+                iteration_display=_iteration_display,
+                simulation_display=_simulation_display,
+                shutdown=shutdown,
+            )
     except OutputNotFoundError as exc:  # a policy to read is missing: not a write failure
         raise RunError(str(exc), inner=exc) from exc
     except (CaseNotFoundError, CobreIOError, RunError):
@@ -413,11 +437,49 @@ def _run_prepared(
         )
     if not skip_simulation and sim_on:
         result["simulation"] = _simulate(
-            ctx, out, pools, policy_dir, n_threads, validate, simulation_display, result
+            ctx,
+            out,
+            pools,
+            policy_dir,
+            n_threads,
+            validate,
+            simulation_display,
+            result,
+            progress_callback,
         )
     else:
         (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
+
+
+def _simulation_progress(display: Any, callback: Callable[[Any], object] | None) -> Any:
+    """``progress(completed, total)`` for simulate(): drives the display and the callback."""
+    if callback is None:
+        return display
+    import time
+
+    from pycobre.progress import ProgressEvent
+
+    events = _optional("pycobre.events")
+    cls = getattr(events, "ProgressEvent", None) or ProgressEvent
+    start = time.perf_counter()
+    lock = threading.Lock()
+
+    def report(completed: int, total: int) -> None:
+        if display is not None:
+            getattr(display, "update", display)(completed, total)
+        with lock:  # callbacks are serialised even when workers report concurrently
+            callback(
+                _call_with_supported(
+                    cls,
+                    phase="simulation",
+                    wall_time_ms=int((time.perf_counter() - start) * 1e3),
+                    scenarios_complete=int(completed),
+                    scenarios_total=int(total),
+                )
+            )
+
+    return report
 
 
 def _hydro_models_summary(ctx: RunContext) -> dict | None:
@@ -449,6 +511,7 @@ def _simulate(
     validate: bool,
     display: Any,
     result: dict,
+    progress_callback: Callable[[Any], object] | None = None,
 ) -> dict | None:
     sim_mod = _optional("pycobre.sddp.simulation")
     fn = getattr(sim_mod, "simulate", None) if sim_mod is not None else None
@@ -474,7 +537,7 @@ def _simulate(
         templates=ctx.templates,
         output_dir=out,
         threads=n_threads,
-        progress=display,
+        progress=_simulation_progress(display, progress_callback),
         version=pycobre.__version__,
         validate_compatibility=validate,
     )

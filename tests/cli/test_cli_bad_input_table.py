@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pytest
-from _cases import case_copy, edit_json, read_table, write_table
+from tests.cli._cases import case_copy, edit_json, read_table, write_table
 
 from pycobre.cli.main import main
 
@@ -141,7 +141,7 @@ CLASSES = [
     Bad("duplicate id", _mutate("1dtoy", "system/thermals.json", _duplicate_thermal),
         "system/thermals.json", "0", "id"),
     Bad("cascade cycle", _mutate("d03-two-hydro-cascade", "system/hydros.json", _cycle),
-        "system/hydros.json", None, "downstream_id"),
+        "system/hydros.json", "0", "hydros[0].downstream_id"),
     Bad("min > max storage",
         _mutate("1dtoy", "system/hydros.json", _set("hydros[0].reservoir.min_storage_hm3", 2e3)),
         "system/hydros.json", "0", "min_storage_hm3"),
@@ -155,9 +155,9 @@ CLASSES = [
         _mutate("1dtoy", "stages.json", _set("stages[1].end_date", "2024-01-15")),
         "stages.json", "1", "end_date"),
     Bad("NaN in parquet", _table("1dtoy", INFLOW, _set_column("mean_m3s", [math.nan] * 4)),
-        INFLOW, None, "mean_m3s"),
+        INFLOW, "0", "mean_m3s"),
     Bad("inf in parquet", _table("1dtoy", INFLOW, _set_column("std_m3s", [math.inf] * 4)),
-        INFLOW, None, "std_m3s"),
+        INFLOW, "0", "std_m3s"),
     Bad("truncated parquet", _rewrite_bytes("1dtoy", INFLOW, lambda b: b[: len(b) // 2]),
         INFLOW),
     Bad("missing parquet column", _table("1dtoy", INFLOW, lambda t: t.drop(["std_m3s"])),
@@ -208,7 +208,29 @@ def test_run_rejects(bad, tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "PWNED").exists()
 
 
-def test_table_covers_every_class_of_the_issue():
-    names = {b.name for b in CLASSES}
-    assert len(names) == len(CLASSES) == 24
-    assert json.dumps(sorted(names))  # the ids above are the visible coverage list
+@pytest.mark.parametrize("bad", [b for b in CLASSES if b.file is not None],
+                         ids=[b.name for b in CLASSES if b.file is not None])
+def test_json_report_locates_the_problem(bad, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = bad.breaker(tmp_path)
+    code = main(["validate", "--json", str(path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == bad.validate_code
+    hits = [e for e in doc["errors"] if e["file"] == bad.file]
+    assert hits, doc
+    first = hits[0]
+    assert first["entity"] == bad.entity
+    if bad.field is not None:
+        assert bad.field in first["field"], first
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_unicode_names_survive_both_reports(tmp_path, capsys):
+    name = "Itaipú ☀ 水力"
+    path = case_copy(tmp_path, "1dtoy")
+    edit_json(path, "system/hydros.json", lambda d: d["hydros"][0].update(name=name, bus_id=9))
+    assert main(["--color", "never", "validate", str(path)]) == 1
+    assert f"Hydro '{name}' references non-existent bus 9" in capsys.readouterr().out
+    assert main(["validate", "--json", str(path)]) == 1
+    assert json.loads(capsys.readouterr().out)["errors"][0]["message"].startswith(
+        f"Hydro '{name}'")

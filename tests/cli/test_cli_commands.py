@@ -21,7 +21,10 @@ def run_cli(capsys, *argv):
 
 
 def _files(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """Case files under ``root``; an ``output/`` folder left by a local `pycobre run` of the
+    example (git-ignored) is not part of the case."""
+    rels = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(r for r in rels if not r.startswith("output/"))
 
 
 def test_init_list(capsys):

@@ -168,13 +168,14 @@ def test_run_writes_training_outputs(tmp_path):
     assert meta["iterations"] == {"completed": 128, "converged_at": None}
     assert meta["convergence"]["termination_reason"] == "iteration_limit"
     assert meta["configuration"] == {
-        "seed": 42,
+        "seed": None,  # training.tree_seed is not set in 1dtoy (Cobre writes null)
         "max_iterations": 128,
         "forward_passes": 1,
         "stopping_mode": "any",
         "policy_mode": "fresh",
     }
-    assert meta["row_pool"]["total_generated"] == 128 * 3
+    # pool high-water marks: slot 0 (iteration 0) stays empty in stages 0..2, as in Cobre
+    assert meta["row_pool"] == {"total_generated": 387, "total_active": 384, "peak_active": 384}
     conv = pq.read_table(tr / "convergence.parquet").to_pydict()
     assert conv["iteration"][0] == 1 and len(conv["iteration"]) == 128
     assert conv["lp_solves"][0] == 4 + 3 * 10 + 10  # forward + backward openings + LB openings

@@ -59,7 +59,8 @@ def test_two_workers_give_identical_results():
         np.testing.assert_array_equal(a.coefs, b.coefs)
     # solver counters agree per (iteration, phase, stage, opening) once summed over workers
     assert _counters(one) == _counters(two)
-    assert {k[4] for k in two.solver_stats.rows if k[1] == "forward"} == {0, 1}
+    assert {k[4] for k in two.solver_stats.rows if k[1] == "backward"} == {0, 1}
+    assert {k[4] for k in two.solver_stats.rows if k[1] != "backward"} == {None}
 
 
 def _counters(outcome) -> dict:

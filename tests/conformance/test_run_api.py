@@ -75,3 +75,18 @@ def test_unknown_backend_is_rejected(tmp_path):
     with pytest.raises(RunError) as err:
         run(D02, tmp_path, backend="carrier-pigeon")
     assert err.value.kind == "IncompatibleSettings"
+
+
+def test_simulation_progress_events(tmp_path):
+    seen = []
+    res = run(
+        D02,
+        tmp_path,
+        config_overrides={"simulation": {"enabled": True, "num_scenarios": 3}},
+        progress_callback=seen.append,
+    )
+    assert res["simulation"] == {"n_scenarios": 3, "completed": 3}
+    sim = [ev for ev in seen if ev.phase == "simulation"]
+    assert [ev.phase for ev in seen[:10]] == ["training"] * 10
+    assert sim and sim[-1].scenarios_complete == 3 and sim[-1].scenarios_total == 3
+    assert all(ev.iteration is None and ev.lower_bound is None for ev in sim)

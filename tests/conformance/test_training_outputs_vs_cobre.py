@@ -88,8 +88,16 @@ def test_metadata_and_codes(ours):
     a = json.loads((ours / "metadata.json").read_text())
     b = json.loads((COBRE / "metadata.json").read_text())
     assert list(a) == list(b)
-    for key in ("solver", "status", "configuration", "problem_dimensions", "iterations",
-                "convergence", "row_pool", "distribution"):
+    for key in (
+        "solver",
+        "status",
+        "configuration",
+        "problem_dimensions",
+        "iterations",
+        "convergence",
+        "row_pool",
+        "distribution",
+    ):
         assert a[key] == b[key], key
     ca = json.loads((ours / "dictionaries" / "codes.json").read_text())
     cb = json.loads((COBRE / "dictionaries" / "codes.json").read_text())

@@ -59,3 +59,13 @@ def test_training_logs_one_info_line_per_iteration(caplog) -> None:
     assert lines[0].startswith("training d02-single-hydro: 2 stages, 1 hydros, 1 thermals")
     per_iteration = [m for m in lines if m.startswith("iteration ")]
     assert [m.split()[1] for m in per_iteration] == ["1", "2", "3"]
+
+
+def test_configure_logging_rejects_unknown_level() -> None:
+    import pytest
+
+    root = logging.getLogger("pycobre")
+    before = list(root.handlers)
+    with pytest.raises(ValueError, match="LOUD"):
+        configure_logging("LOUD")
+    assert root.handlers == before

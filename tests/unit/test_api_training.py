@@ -231,3 +231,53 @@ def test_simulate_defaults_to_case_output_dir(tmp_path) -> None:
     assert sim.output_directory == str((case / "output").resolve())
     assert (case / "output" / "simulation" / "_SUCCESS").is_file()
     assert not (case / "output" / "training").exists()  # train() without output_dir wrote nothing
+
+
+def test_async_wrappers_return_the_same_results(d02_system, d02_result, tmp_path) -> None:
+    import asyncio
+
+    from pycobre.training import simulate_async, train_async
+
+    async def main():
+        res = await train_async(d02_system)
+        sim = await simulate_async(d02_system, res.policy, output_dir=tmp_path)
+        return res, sim
+
+    res, sim = asyncio.run(main())
+    assert res.final_lower_bound == d02_result.final_lower_bound
+    assert sim.mean_cost == pytest.approx(D02_OPT, rel=1e-2)
+
+
+def test_unexpected_loop_error_is_internal_error_after_partial_outputs(
+    d02_system, tmp_path, monkeypatch
+) -> None:
+    import json
+
+    import pycobre.sddp.training as loop
+
+    real = loop.forward_pass
+
+    def flaky(worker, k, block):
+        if k == 3:
+            raise RuntimeError("simulated bug")
+        return real(worker, k, block)
+
+    monkeypatch.setattr(loop, "forward_pass", flaky)
+    with pytest.raises(CobreError) as err:
+        pycobre.train(d02_system, output_dir=tmp_path)
+    assert err.value.kind == "InternalError"
+    assert isinstance(err.value.__cause__, RuntimeError)
+    assert "simulated bug" in str(err.value)
+    meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
+    assert meta["status"] == "partial" and meta["iterations"]["completed"] == 2
+    assert pycobre.Policy.load(tmp_path).metadata["completed_iterations"] == 2
+
+
+def test_train_again_from_a_result(d02_result) -> None:
+    more = {"training.stopping_rules": [{"type": "iteration_limit", "limit": 12}]}
+    res = pycobre.train(d02_result, config_overrides=more, policy=d02_result, mode="resume")
+    assert res.iterations == 12
+    assert res.convergence_history.column("iteration").to_pylist() == [11, 12]
+    assert res.final_lower_bound == pytest.approx(D02_OPT, rel=1e-4)
+    with pytest.raises(TypeError, match="case must be"):
+        pycobre.train(3.14)

@@ -205,3 +205,15 @@ def test_simulation_events(d02_system, tmp_path) -> None:
     assert got[0].n_scenarios == 2 and got[0].n_stages == 2
     assert [e.scenarios_complete for e in got[1:3]] == [1, 2]
     assert got[-1].scenarios == 2
+
+
+def test_returning_stop_training_also_stops(d02_system) -> None:
+    res = pycobre.train(
+        d02_system, progress_callback=lambda e: pycobre.StopTraining if e.iteration == 4 else 0
+    )
+    assert res.iterations == 4 and res.termination_reason == "shutdown"
+    res = pycobre.train(
+        d02_system, event_callback=lambda e: ev.StopTraining() if isinstance(
+            e, ev.ConvergenceUpdate) and e.iteration == 2 else True
+    )
+    assert res.iterations == 2 and res.termination_reason == "shutdown"

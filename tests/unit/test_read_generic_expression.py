@@ -72,3 +72,12 @@ def test_formatted_terms_parse_back(terms):
         text += f" {'-' if neg else '+'} {coef!r} * {name}({args})"
         expected.append((name, ent, blk, -coef if neg else coef))
     assert _t(text) == expected
+
+
+def test_constant_terms_and_overflowing_coefficients_are_rejected():
+    with pytest.raises(ExpressionError, match="constant term is not allowed") as exc:
+        parse_expression("thermal_generation(0) + 5")
+    assert exc.value.position == 24
+    with pytest.raises(ExpressionError, match="not a finite number") as exc:
+        parse_expression("1e400 * thermal_generation(0)")
+    assert exc.value.position == 0

@@ -168,3 +168,62 @@ def test_lag_transition_rules():
     acc.apply(fin, x_mid, x_end, np.array([300.0, 400.0]))
     np.testing.assert_array_equal(x_end[2:], [200, 300, 10, 20])
     assert acc.weight == 0.0
+
+
+def test_solver_error_carries_iteration_and_scenario():
+    from pycobre.errors import SolverError
+
+    prob = hydro_problem()
+    make = prob.make_lp
+    calls = {"n": 0}
+
+    class Failing:
+        def __init__(self, lp):
+            self.lp = lp
+
+        def __getattr__(self, name):
+            return getattr(self.lp, name)
+
+        def solve(self, basis=None):
+            calls["n"] += 1
+            if calls["n"] == 6:  # iteration 2, forward stage 1
+                raise SolverError(
+                    "stage 1 LP is infeasible", stage=1, context={"retry_attempts": 3}
+                )
+            return self.lp.solve(basis)
+
+    prob.make_lp = lambda t: Failing(make(t))
+    out = train_problem(prob, settings())
+    err = out.error
+    assert isinstance(err, SolverError) and out.termination_reason == "error"
+    assert (err.iteration, err.scenario, err.stage) == (2, 0, 1)
+    assert err.context["phase"] == "forward"
+    assert len(out.records) == 1
+    failed = {k: c for k, c in out.solver_stats.rows.items() if c.lp_failures}
+    assert list(failed) == [(2, "forward", 1, None, None)]
+    c = failed[(2, "forward", 1, None, None)]
+    assert (c.lp_solves, c.lp_successes, c.retry_attempts, c.lp_retries) == (1, 0, 3, 0)
+
+
+def test_lag_accumulators_travel_in_the_state():
+    from pycobre.sddp.lag_state import ExtraStateLayout
+
+    class Tpl:
+        lag_state_extras = {"acc": (6, 2), "dacc": (8, 2), "ring": (10, 4)}
+
+    lay = ExtraStateLayout.from_template(Tpl)
+    assert lay == ExtraStateLayout(acc=slice(6, 8), dacc=slice(8, 10), ring=slice(10, 14))
+    assert ExtraStateLayout.from_template(object()) is None
+    acc = LagAccumulator(n_hydros=2, n_lags=2, layout=lay)
+    x0 = np.zeros(14)
+    x0[2:6] = [10, 20, 30, 40]
+    x1 = np.zeros(14)
+    acc.apply(TransitionRecord(aw=0.5), x0, x1, np.array([100.0, 200.0]))
+    np.testing.assert_array_equal(x1[2:6], [10, 20, 30, 40])  # frozen
+    np.testing.assert_array_equal(x1[6:8], [50, 100])  # acc written into the state
+    # the finalising stage reads acc from its *incoming* state (here: a different trial point)
+    x1[6:8] = [60.0, 60.0]
+    x2 = np.zeros(14)
+    acc.apply(TransitionRecord(aw=0.5, fin=True), x1, x2, np.array([300.0, 400.0]))
+    np.testing.assert_array_equal(x2[2:6], [(60 + 150) / 1.0, (60 + 200) / 1.0, 10, 20])
+    np.testing.assert_array_equal(x2[6:8], [0, 0])

@@ -65,7 +65,12 @@ def test_timing_worker_rows_follow_rank_rows():
     r2 = dataclasses.replace(rec(2), worker_forward_ms=(2.0, 2.0), worker_backward_ms=(1.0, 1.0))
     rows = timing_table([r1, r2]).to_pylist()
     assert [(r["iteration"], r["worker_id"]) for r in rows] == [
-        (1, None), (2, None), (1, 0), (1, 1), (2, 0), (2, 1)
+        (1, None),
+        (2, None),
+        (1, 0),
+        (1, 1),
+        (2, 0),
+        (2, 1),
     ]
     assert rows[0]["forward_wall_ms"] == 0 and rows[0]["fwd_load_imbalance_ms"] == 0  # round(0.5)
     assert rows[0]["fwd_scheduling_overhead_ms"] == 1 and rows[0]["bwd_scheduling_overhead_ms"] == 1
@@ -165,18 +170,33 @@ def test_write_training_outputs_layout(tmp_path):
     text = (root / "dictionaries" / "state_dictionary.json").read_text()
     assert json.loads(text)["state_variables"] == [
         {"entity_id": 3, "entity_type": "hydro", "type": "storage", "unit": "hm3"},
-        {"entity_id": 3, "entity_type": "hydro", "lag_index": 1, "type": "inflow_lag", "unit": "m3/s"},
+        {
+            "entity_id": 3,
+            "entity_type": "hydro",
+            "lag_index": 1,
+            "type": "inflow_lag",
+            "unit": "m3/s",
+        },
     ]
     codes = (root / "dictionaries" / "codes.json").read_text()
     keys = list(json.loads(codes))
     assert keys == sorted(keys) and not codes.endswith("\n")
     assert json.loads(codes)["generated_at"].endswith("+00:00")
-    assert (root / "dictionaries" / "variables.csv").read_text().startswith(
-        "file,column,type,unit,description,nullable\ncosts,stage_id,i32,,Stage index,false\n"
+    assert (
+        (root / "dictionaries" / "variables.csv")
+        .read_text()
+        .startswith(
+            "file,column,type,unit,description,nullable\ncosts,stage_id,i32,,Stage index,false\n"
+        )
     )
     bounds = pq.read_table(root / "dictionaries" / "bounds.parquet")
     assert bounds.schema.names == [
-        "entity_type_code", "entity_id", "stage_id", "block_id", "bound_type_code", "bound_value"
+        "entity_type_code",
+        "entity_id",
+        "stage_id",
+        "block_id",
+        "bound_type_code",
+        "bound_value",
     ]
     assert bounds.num_rows == 0  # no resolved arrays in this stub system
     ents = (root / "dictionaries" / "entities.csv").read_text().splitlines()

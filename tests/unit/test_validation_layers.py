@@ -17,6 +17,7 @@ from tests.cli._cases import (
     write_table,
 )
 
+from pycobre.io import load_case
 from pycobre.io.fields import REQUIRED_FILES
 from pycobre.io.validate import validate
 
@@ -52,6 +53,7 @@ def test_missing_required_file(tmp_path):
     result = validate(case)
     rec = only(result.errors, "MissingFile")
     assert _where(rec) == ("system/thermals.json", None, None)
+    assert rec.message == "required file 'system/thermals.json' not found in case directory"
     assert rec.loader_kind == "IoError"
     assert rec.context["cobre_kind"] == "FileNotFound"
     assert result.layers_completed == 2  # L3+ do not run after an L1/L2 error
@@ -91,6 +93,7 @@ def test_truncated_json(tmp_path):
     rec = only(validate(case).errors, "ParseError")
     assert rec.context["file"] == "stages.json"
     assert rec.context["line"] >= 1 and rec.loader_kind == "ParseError"
+    assert rec.message.startswith("parse error in stages.json: invalid JSON at line ")
 
 
 def test_binary_json(tmp_path):
@@ -293,6 +296,43 @@ def test_parquet_row_references_unknown_stage(tmp_path):
     assert _where(rec) == (rel, "0", "stage_id") and rec.context["referenced_value"] == 42
 
 
+def _inflow_row_for_stage(case, stage_id):
+    rel = "scenarios/inflow_seasonal_stats.parquet"
+    t = read_table(case, rel)
+    extra = pa.table({"hydro_id": pa.array([0], pa.int32()),
+                      "stage_id": pa.array([stage_id], pa.int32()),
+                      "mean_m3s": [50.0], "std_m3s": [10.0]})
+    write_table(case, rel, pa.concat_tables([t, extra.cast(t.schema)]))
+
+
+def test_inflow_model_rows_may_describe_pre_study_stages(tmp_path):
+    """Spec 11 §2.3 step 1 reads lag statistics from explicit pre-study rows (h01)."""
+    case = case_copy(tmp_path)
+    edit_json(case, "stages.json", lambda d: d.update(pre_study_stages=[
+        {"id": -1, "start_date": "2023-12-01", "end_date": "2024-01-01"}]))
+    _inflow_row_for_stage(case, -1)
+    assert validate(case).errors == []
+    table = load_case(case).tables["scenarios/inflow_seasonal_stats.parquet"]
+    assert table.column("stage_id").to_pylist()[0] == -1  # sorted by (hydro_id, stage_id)
+    _inflow_row_for_stage(case, -2)  # not a declared stage
+    rec = only(validate(case).errors, "MissingReference")
+    assert _where(rec) == ("scenarios/inflow_seasonal_stats.parquet", "0", "stage_id")
+    assert rec.context["referenced_value"] == -2
+
+
+def test_load_rows_must_be_study_stages(tmp_path):
+    case = case_copy(tmp_path)
+    edit_json(case, "stages.json", lambda d: d.update(pre_study_stages=[
+        {"id": -1, "start_date": "2023-12-01", "end_date": "2024-01-01"}]))
+    rel = "scenarios/load_seasonal_stats.parquet"
+    t = read_table(case, rel)
+    extra = pa.table({"bus_id": pa.array([0], pa.int32()), "stage_id": pa.array([-1], pa.int32()),
+                      "mean_mw": [1.0], "std_mw": [0.0]})
+    write_table(case, rel, pa.concat_tables([t, extra.cast(t.schema)]))
+    rec = only(validate(case).errors, "MissingReference")
+    assert _where(rec) == (rel, "0", "stage_id") and rec.context["referenced_value"] == -1
+
+
 def test_expression_references_unknown_thermal(tmp_path):
     case = case_copy(tmp_path, "d13-generic-constraint")
     edit_json(case, "constraints/generic_constraints.json",
@@ -360,7 +400,7 @@ def test_cascade_cycle(tmp_path):
     edit_json(case, "system/hydros.json", lambda d: d["hydros"][1].update(downstream_id=0))
     rec = only(validate(case).errors, "PhysicalConstraint")
     assert rec.context["cobre_kind"] == "CycleDetected"
-    assert _where(rec) == ("system/hydros.json", "0", "downstream_id")
+    assert _where(rec) == ("system/hydros.json", "0", "hydros[0].downstream_id")
     assert rec.context["cycle"] == [0, 1]
 
 

@@ -8,6 +8,8 @@ entry ``load_case`` uses on a ``RawCase`` it has already read (see docs/dev/cont
 from __future__ import annotations
 
 import os
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +68,16 @@ def validate(path: str | os.PathLike[str]) -> ValidationResult:
     except Exception as exc:  # noqa: BLE001 - validate() never raises (spec 20 §4.2)
         internal_record(sink, f"validating {shown}", exc)
         return ValidationResult(sink.records, 0, case_dir=shown)
+
+
+class _CallableModule(types.ModuleType):
+    """Importing this submodule makes the import system bind ``pycobre.io.validate`` (and so
+    ``pycobre.validate``) to the *module*, shadowing the function of spec 20 §4.2 whenever
+    ``load_case`` ran first. A callable module keeps ``pycobre.io.validate(path)`` working
+    whatever the import order."""
+
+    def __call__(self, path: str | os.PathLike[str]) -> ValidationResult:
+        return validate(path)
+
+
+sys.modules[__name__].__class__ = _CallableModule

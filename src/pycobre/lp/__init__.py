@@ -42,6 +42,7 @@ def build_stage_templates(
     lag_cut_map: str | None = None,
     boundary_cuts: bool = False,
     prescale: bool = True,
+    accumulator_state: bool = False,
 ) -> list[StageTemplate]:
     """One template per study stage (built once; share them between threads).
 
@@ -49,22 +50,29 @@ def build_stage_templates(
     'frozen'); by default it follows the stage's lag transition (spec 10 §16 item 12).
     ``boundary_cuts`` leaves theta free at the last stage (terminal cuts are loaded).
     ``prescale`` applies Cobre's geometric scaling (hidden by StageLP).
+    ``accumulator_state`` (default mode) appends the lag accumulators of spec 11 §13 to the
+    state where the transition needs them, so cuts stay valid (spec 10 §16; ``lag_map.py``).
+    Off by default until the training loop reads ``template.n_lags`` (the state is then longer
+    than storages + lags); see docs/dev/requests/lp-proof.md.
     """
     from dataclasses import replace
 
     from pycobre.lp.from_system import stage_inputs
 
-    data = stage_inputs(system, stochastic, lag_cut_map=lag_cut_map)
+    data = stage_inputs(
+        system, stochastic, lag_cut_map=lag_cut_map, accumulator_state=accumulator_state
+    )
     if boundary_cuts and data:
         data[-1] = replace(data[-1], is_last=False)
     return [build_template(d, prescale=prescale) for d in data]
 
 
-def initial_state(system: Any, stochastic: Any) -> np.ndarray:
-    """Stage-0 incoming state (storages, then lags lag-major)."""
+def initial_state(system: Any, stochastic: Any, templates: Any = None) -> np.ndarray:
+    """Stage-0 incoming state (storages, then lags lag-major, then accumulator blocks when
+    ``templates`` carry them)."""
     from pycobre.lp.from_system import initial_state as _init
 
-    return _init(system, stochastic)
+    return _init(system, stochastic, templates)
 
 
 def scaling_report(templates: list[StageTemplate]) -> list[dict]:

@@ -14,6 +14,7 @@ import numpy as np
 
 from pycobre.errors import ValidationError
 from pycobre.lp.evaporation import evaporation_coefficients
+from pycobre.lp.lag_map import initial_aux, lag_state_maps
 from pycobre.lp.production import GEOMETRY_FILE, PlaneSource, _entries, resolve_production
 from pycobre.lp.stage_data import (
     BusData,
@@ -56,13 +57,16 @@ def inflow_method(system: Any) -> str:
     return str(_cfg(system, "modeling", "inflow_non_negativity", "method", default="penalty"))
 
 
-def initial_state(system: Any, stochastic: Any) -> np.ndarray:
-    """Stage-0 incoming state: storages (0 when not listed), then lags lag-major (spec 10 §9.3)."""
+def initial_state(system: Any, stochastic: Any, templates: Any = None) -> np.ndarray:
+    """Stage-0 incoming state: storages (0 when not listed), then lags lag-major (spec 10 §9.3),
+    then the accumulator blocks when ``templates`` carry them (spec 10 §16)."""
     hydros = system.hydros
     ic = system.initial_conditions
     v0 = np.array([float(ic.storage_hm3(h.id)) for h in hydros], dtype=np.float64)
     lags = np.asarray(getattr(stochastic, "initial_lags", np.zeros((len(hydros), 0))), dtype=float)
-    return np.concatenate([v0, lags.T.ravel()])
+    smap = templates[0].data.lag_state_map if templates else None
+    aux = initial_aux(stochastic, smap, len(hydros)) if smap is not None else []
+    return np.concatenate([v0, lags.T.ravel(), np.asarray(aux, dtype=np.float64)])
 
 
 def _geometry(system: Any) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -115,8 +119,15 @@ def _evaporation(system, hydros, stage, stage_hours, geometry):
     return has, k0, kv
 
 
-def stage_inputs(system: Any, stochastic: Any, *, lag_cut_map: str | None = None) -> list[StageData]:
-    """One StageData per study stage."""
+def stage_inputs(
+    system: Any, stochastic: Any, *, lag_cut_map: str | None = None,
+    accumulator_state: bool = False,
+) -> list[StageData]:
+    """One StageData per study stage.
+
+    ``accumulator_state`` (default mode only, no forced ``lag_cut_map``) adds the lag
+    accumulators to the state where the transition rules need them (spec 10 §16, lag_map.py).
+    """
     r = system.resolved
     stages = system.study_stages
     T = len(stages)
@@ -154,6 +165,12 @@ def stage_inputs(system: Any, stochastic: Any, *, lag_cut_map: str | None = None
     g_con = np.asarray(getattr(r, "generic_row_constraint", np.zeros(0)), dtype=np.int64)
     g_blk = np.asarray(getattr(r, "generic_row_block", np.zeros(0)), dtype=np.int64)
     g_bnd = np.asarray(getattr(r, "generic_row_bound", np.zeros(0)), dtype=float)
+
+    state_maps = (
+        lag_state_maps(stochastic, T, L)
+        if accumulator_state and not compat and lag_cut_map is None and N
+        else None
+    )
 
     out: list[StageData] = []
     for t, st in enumerate(stages):
@@ -292,6 +309,7 @@ def stage_inputs(system: Any, stochastic: Any, *, lag_cut_map: str | None = None
                 )
         # --- cut column map for the lags (spec 10 §16 item 12)
         cut_map = lag_cut_map or _lag_cut_map(stochastic, t, L, compat)
+        smap = state_maps[t] if state_maps is not None else None
         out.append(
             StageData(
                 index=t, stage_id=int(st.id), hours=hours,
@@ -300,7 +318,7 @@ def stage_inputs(system: Any, stochastic: Any, *, lag_cut_map: str | None = None
                 generic=tuple(rows), inflow_method=method,
                 noise_dim=int(stochastic.noise_dim),
                 load_noise_bus=np.asarray(stochastic.load_bus_positions, dtype=np.int64),
-                cobre_compat=compat, lag_cut_map=cut_map,
+                cobre_compat=compat, lag_cut_map=cut_map, lag_state_map=smap,
             )
         )
     return out

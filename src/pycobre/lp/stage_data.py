@@ -9,6 +9,7 @@ the template divides by 1000.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -188,6 +189,8 @@ class StageData:
     load_noise_bus: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cobre_compat: bool = False
     lag_cut_map: str = "shift"  # 'shift' (plain) or 'frozen' (outgoing lag j = incoming lag j)
+    # accumulators as state (spec 10 §16): replaces lag_cut_map when set (see lag_map.py)
+    lag_state_map: Any = None
 
     @property
     def n_blocks(self) -> int:

@@ -76,16 +76,28 @@ class StageLP:
         self._row_scale = tp.row_scale
         self._ncs_cols = np.ascontiguousarray(tp.ncs_noise_cols.ravel(), dtype=np.int32)
         self._ncs_scale = tp.col_scale[self._ncs_cols]
-        cut_idx = np.concatenate([[tp.theta_col], tp.state_out_cols]).astype(np.int32)
+        # cut rows: one column per state component, or the accumulator map (spec 10 §16)
+        omap = tp.state_out_map
+        self._cut_map = None
+        if omap is None:
+            cut_cols = tp.state_out_cols
+        else:
+            cut_cols = np.unique(omap.indices).astype(np.int32)
+            self._cut_map = np.ascontiguousarray(omap[:, cut_cols].toarray())
+        cut_idx = np.concatenate([[tp.theta_col], cut_cols]).astype(np.int32)
         self._cut_order = np.argsort(cut_idx, kind="stable")
         self._cut_idx = cut_idx[self._cut_order]
         self._cut_scale = tp.col_scale[self._cut_idx]
         self._ns, self._N, self._L = self.n_state, N, L
         # plain-shift outgoing state [v, z, l_1..l_{L-1}] as one gather index
         c_z, c_lag = tp.col_spans["inflow"][0], tp.col_spans["lag"][0]
+        c_v = tp.col_spans["storage"][0]
+        self._n_base = N * (1 + L)
         self._out_idx = np.concatenate(
-            [tp.state_out_cols[:N], np.arange(c_z, c_z + N), np.arange(c_lag, c_lag + N * max(L - 1, 0))]
-        ).astype(np.intp)[: self.n_state]
+            [np.arange(c_v, c_v + N), np.arange(c_z, c_z + N), np.arange(c_lag, c_lag + N * max(L - 1, 0))]
+        ).astype(np.intp)[: self._n_base]
+        # accumulator components of the outgoing state (empty without accumulator state)
+        self._aux_out = omap[self._n_base :] if omap is not None else None
         self._z = slice(c_z, c_z + N)
         rows = tp.state_rows
         self._state_rows = (
@@ -122,7 +134,7 @@ class StageLP:
         eta = self._eta[:N] if self._eta.shape[0] >= N else np.zeros(N)
         if not tp.truncation or N == 0:
             return eta
-        lags = self._x[N:].reshape(self._L, N).T  # (N, L)
+        lags = self._x[N : N * (1 + self._L)].reshape(self._L, N).T  # (N, L)
         d = tp.inflow_base + (tp.psi_trunc * lags).sum(axis=1)
         sig = tp.inflow_sigma
         a = d + sig * eta
@@ -170,9 +182,12 @@ class StageLP:
         k = intercepts.shape[0]
         coefs = np.asarray(coefs, dtype=np.float64).reshape(k, self.n_state)
         # row: theta - sum_i pi_i * col(i) >= alpha (column scale applied, no row scale)
-        vals = np.empty((k, self.n_state + 1))
+        masked = -coefs * tp.cut_mask
+        if self._cut_map is not None:
+            masked = masked @ self._cut_map
+        vals = np.empty((k, masked.shape[1] + 1))
         vals[:, 0] = 1.0
-        vals[:, 1:] = -coefs * tp.cut_mask
+        vals[:, 1:] = masked
         vals = vals[:, self._cut_order] * self._cut_scale
         nz = vals != 0.0
         starts = np.zeros(k, dtype=np.int32)
@@ -248,7 +263,7 @@ class StageLP:
             objective=out.objective,
             theta=theta,
             stage_cost=out.objective - self._discount * theta,
-            state_out=x[self._out_idx],
+            state_out=self._state_out(x),
             inflow_realised=x[self._z].copy(),
             state_duals=y[self._state_rows].copy(),
             cut_duals=y[self._base_rows :].copy(),
@@ -262,6 +277,12 @@ class StageLP:
         )
         self._last = res
         return res
+
+    def _state_out(self, x: np.ndarray) -> np.ndarray:
+        """Plain-shift storages and lags (sddp applies spec 11 §13), then the accumulators."""
+        if self._aux_out is None:
+            return x[self._out_idx]
+        return np.concatenate([x[self._out_idx], self._aux_out @ x])
 
     def _failure(self, out) -> SolverError:
         tp = self.template

@@ -76,6 +76,9 @@ class StageTemplate:
     ncs_noise_std: np.ndarray
     ncs_noise_factor: np.ndarray  # (n_ns, K)
     noise_dim: int
+    # accumulator state (spec 10 §16, lag_map.py): None when one column per component suffices
+    state_out_map: sp.csr_matrix | None = None  # (n_state, ncol) outgoing state = map @ x
+    n_base_state: int = 0  # storages + lags; components beyond are accumulator blocks
 
     @property
     def n_hydros(self) -> int:
@@ -310,6 +313,11 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
         [gen_rows[i].constraint_id for i in slack_m], [gen_rows[i].block for i in slack_m],
     )
 
+    smap = data.lag_state_map
+    n_aux = N * smap.n_aux_per_hydro if smap is not None else 0
+    aux_entity = np.tile(hid, n_aux // N) if n_aux else None
+    c_aux = addc("accumulator_in", n_aux, -INF, INF, 0.0, aux_entity) if n_aux else -1
+
     def qcol(h, k):
         return c_q + h * K + k
 
@@ -449,6 +457,9 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
     for n_, i in enumerate(slack_m):
         A.add([r_gc + i], [c_gsm + n_], -1.0)
 
+    r_aux = rows.add("accumulator_fixing", n_aux, 0.0, 0.0, aux_entity) if n_aux else 0
+    A.add(r_aux + np.arange(n_aux), c_aux + np.arange(n_aux), 1.0)
+
     # --- assemble ------------------------------------------------------------------------
     ri, ci, vi = A.arrays()
     ncol, nrow = cols.size, rows.size
@@ -470,16 +481,23 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
     )
 
     # --- state maps ----------------------------------------------------------------------
-    n_state = N * (1 + L)
-    state_rows = np.concatenate([r_sf + hN, r_lf + np.arange(N * L)]).astype(np.int32)
+    n_base = N * (1 + L)
+    n_state = n_base + n_aux
+    state_rows = np.concatenate(
+        [r_sf + hN, r_lf + np.arange(N * L), r_aux + np.arange(n_aux)]
+    ).astype(np.int32)
     out_cols = np.empty(n_state, dtype=np.int32)
     out_cols[:N] = c_v + hN
     if L:
         if data.lag_cut_map == "frozen":
-            out_cols[N:] = c_lag + np.arange(N * L)
+            out_cols[N:n_base] = c_lag + np.arange(N * L)
         else:
             out_cols[N : 2 * N] = c_z + hN
-            out_cols[2 * N :] = c_lag + np.arange(N * (L - 1))
+            out_cols[2 * N : n_base] = c_lag + np.arange(N * (L - 1))
+    out_map = None
+    if smap is not None:
+        out_cols[N:] = -1  # no single column: see state_out_map
+        out_map = _accumulator_out_map(smap, N, L, n_state, ncol, c_v, c_z, c_lag, c_aux)
     cut_mask = np.ones(n_state, dtype=bool)
     P = np.asarray(inf_.max_ar_order, dtype=np.int64).reshape(N)
     if data.cobre_compat and L:
@@ -550,7 +568,44 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
         ncs_noise_std=np.asarray(nc.std, dtype=np.float64)[nsel] if R else np.zeros(0),
         ncs_noise_factor=np.asarray(nc.block_factor, dtype=np.float64)[nsel] if R else np.zeros((0, K)),
         noise_dim=max(int(data.noise_dim), N + int(lnb.shape[0])),
+        state_out_map=out_map,
+        n_base_state=n_base,
     )
+
+
+def _accumulator_out_map(smap, N, L, n_state, ncol, c_v, c_z, c_lag, c_aux) -> sp.csr_matrix:
+    """Sparse (n_state, ncol) map: outgoing state = map @ columns (spec 10 §16, lag_map.py)."""
+    hN = np.arange(N)
+    base = N * (1 + L)
+    offsets = {}
+    pos = 0
+    if smap.has_acc:
+        offsets["acc"] = pos
+        pos += N
+    if smap.has_ring:
+        offsets["dacc"] = pos
+        pos += N
+        for i in range(L):
+            offsets[("ring", i)] = pos + i * N
+    col_of = {"z": c_z}
+    for i in range(L):
+        col_of[("lag", i)] = c_lag + i * N
+    for key, off in offsets.items():
+        col_of[key] = c_aux + off
+    state_of = {("lag", i): N + i * N for i in range(L)}
+    for key, off in offsets.items():
+        state_of[key] = base + off
+    ri, ci, vi = [hN], [c_v + hN], [np.ones(N)]
+    for target, terms in smap.rules.items():
+        for source, coef in terms:
+            ri.append(state_of[target] + hN)
+            ci.append(col_of[source] + hN)
+            vi.append(np.full(N, coef))
+    m = sp.csr_matrix(
+        (np.concatenate(vi), (np.concatenate(ri), np.concatenate(ci))), shape=(n_state, ncol)
+    )
+    m.sum_duplicates()
+    return m
 
 
 def _generic_terms(g, data: StageData, spans, c_v, c_g, c_ev, c_def, fpha_index, ev_pos):

@@ -42,7 +42,7 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
     trial = np.empty((len(scenarios), T, n))
     costs = np.zeros(len(scenarios))
     worker.sync_all()
-    acc = LagAccumulator(prob.n_hydros, prob.n_lags)
+    acc = LagAccumulator(prob.n_hydros, prob.n_lags, layout=prob.lag_extras)
     stats = worker.stats
     noise = _block_noise(worker, iteration, scenarios)
     for i, m in enumerate(scenarios):
@@ -55,9 +55,7 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
             lp.set_state(x)
             lp.set_noise(noise[t][i] if noise is not None else prob.forward_noise(iteration, m, t))
             basis = worker.forward_bases.get((m, t), COLD)
-            res = slp.solve(
-                basis, stats, (iteration, "forward", t, None, None), scenario=m
-            )
+            res = slp.solve(basis, stats, (iteration, "forward", t, None, None), scenario=m)
             worker.forward_bases[(m, t)] = lp.get_basis()
             total += prob.cumulative_discount[t] * res.stage_cost * COST_SCALE
             x_out = np.array(res.state_out, dtype=np.float64, copy=True)

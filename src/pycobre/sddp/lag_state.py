@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TransitionRecord", "LagAccumulator", "transition_records"]
+__all__ = ["TransitionRecord", "LagAccumulator", "ExtraStateLayout", "transition_records"]
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,50 @@ def transition_records(stochastic: Any, n_stages: int) -> list[TransitionRecord]
     return [TransitionRecord.from_object(fn(t)) for t in range(n_stages)]
 
 
+@dataclass(frozen=True)
+class ExtraStateLayout:
+    """Where the within-period accumulators sit in the state vector (default mode, spec 10 §16).
+
+    Cobre's state has no room for them, so its cuts are wrong on stages that finalise a
+    partial period; pycobre appends ``acc`` (H), ``dacc`` (H) and the quarter ring (L·H,
+    lag-major) after the lags when the stage LPs carry them. The LP templates announce the
+    positions as ``template.lag_state_extras = {"acc": (start, H), "dacc": ..., "ring": ...}``.
+    The weights ``W``, ``DW`` and the ring count are the same for every trajectory, so they stay
+    private to the accumulator.
+    """
+
+    acc: slice | None = None
+    dacc: slice | None = None
+    ring: slice | None = None
+
+    @classmethod
+    def from_template(cls, template: Any) -> ExtraStateLayout | None:
+        spec = getattr(template, "lag_state_extras", None)
+        if not spec:
+            return None
+
+        def sl(name: str) -> slice | None:
+            if name not in spec or spec[name] is None:
+                return None
+            start, count = spec[name]
+            return slice(int(start), int(start) + int(count))
+
+        return cls(acc=sl("acc"), dacc=sl("dacc"), ring=sl("ring"))
+
+
 class LagAccumulator:
     """Running accumulators of one trajectory (primary and quarterly/downstream)."""
 
-    def __init__(self, n_hydros: int, n_lags: int, seed: tuple[np.ndarray, float] | None = None):
+    def __init__(
+        self,
+        n_hydros: int,
+        n_lags: int,
+        seed: tuple[np.ndarray, float] | None = None,
+        layout: ExtraStateLayout | None = None,
+    ):
         self.h = n_hydros
         self.lags = n_lags
+        self.layout = layout
         self.reset(seed)
 
     def reset(self, seed: tuple[np.ndarray, float] | None = None) -> None:
@@ -87,17 +125,37 @@ class LagAccumulator:
     def apply(
         self, rec: TransitionRecord, x_in: np.ndarray, x_out: np.ndarray, z: np.ndarray
     ) -> None:
-        """Write the outgoing lags of ``x_out`` (storages already set) in place."""
-        h, n_lags = self.h, self.lags
-        if n_lags == 0 or h == 0:
+        """Write the outgoing lags (and accumulators, when in the state) of ``x_out`` in place."""
+        if self.lags == 0 or self.h == 0:
             return
+        lay = self.layout
+        if lay is not None:  # the incoming state is authoritative for the accumulators
+            if lay.acc is not None:
+                self.acc = np.array(x_in[lay.acc], dtype=np.float64)
+            if lay.dacc is not None:
+                self.dacc = np.array(x_in[lay.dacc], dtype=np.float64)
+            if lay.ring is not None:
+                self.ring = np.array(x_in[lay.ring], dtype=np.float64).reshape(self.lags, self.h)
+        self._transition(rec, x_in, x_out, np.asarray(z, dtype=np.float64))
+        if lay is not None:
+            if lay.acc is not None:
+                x_out[lay.acc] = self.acc
+            if lay.dacc is not None:
+                x_out[lay.dacc] = self.dacc
+            if lay.ring is not None:
+                x_out[lay.ring] = self.ring.ravel()
+
+    def _transition(
+        self, rec: TransitionRecord, x_in: np.ndarray, x_out: np.ndarray, z: np.ndarray
+    ) -> None:
+        h, n_lags = self.h, self.lags
         lag_in = x_in[h : h + h * n_lags].reshape(n_lags, h)
         lag_out = x_out[h : h + h * n_lags].reshape(n_lags, h)
         lag_out[:] = lag_in  # frozen unless finalised/rebuilt below
-        self.acc += rec.aw * z
+        self.acc = self.acc + rec.aw * z
         self.weight += rec.aw
         if rec.ds:
-            self.dacc += rec.daw * z
+            self.dacc = self.dacc + rec.daw * z
             self.dweight += rec.daw
             if rec.dfin and self.dweight > 0.0:
                 self.ring[min(self.n_completed, n_lags - 1)] = self.dacc / self.dweight

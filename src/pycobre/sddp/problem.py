@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from pycobre.sddp.lag_state import TransitionRecord, transition_records
+from pycobre.sddp.lag_state import ExtraStateLayout, TransitionRecord, transition_records
 from pycobre.sddp.risk import RiskMeasure, risk_measure_from_spec
 
 __all__ = ["TrainingProblem", "build_problem", "discount_factors", "initial_state"]
@@ -34,6 +34,8 @@ class TrainingProblem:
     forward_noise: Callable[[int, int, int], np.ndarray]  # (iteration, scenario, t) -> eta
     make_lp: Callable[[int], Any]  # stage -> new StageLP
     templates: Sequence[Any] = ()
+    #: positions of the lag accumulators in the state (default mode with partial periods)
+    lag_extras: ExtraStateLayout | None = None
     #: optional vectorised noise: (iteration, scenarios (n,), t) -> (n, D)
     forward_noise_batch: Callable[[int, np.ndarray, int], np.ndarray] | None = None
 
@@ -102,7 +104,9 @@ def build_problem(
     n_stages = len(templates)
     n_state = int(templates[0].n_state)
     n_hydros = len(list(system.hydros))
-    n_lags = (n_state - n_hydros) // n_hydros if n_hydros else 0
+    n_lags = int(getattr(stochastic, "n_lags", (n_state - n_hydros) // max(n_hydros, 1)))
+    if not n_hydros:
+        n_lags = 0
     d = discount_factors(system, templates)
     cum = np.concatenate(([1.0], np.cumprod(d[:-1]))) if n_stages else d
     stages = list(system.study_stages)
@@ -110,6 +114,10 @@ def build_problem(
     seed = getattr(stochastic, "initial_accumulator", None)
     if callable(seed):
         seed = seed()
+    extras = ExtraStateLayout.from_template(templates[0]) if n_stages else None
+    x0 = _initial_state(system, stochastic, n_state)
+    if extras is not None and extras.acc is not None and seed is not None:
+        x0[extras.acc] = np.asarray(seed[0], dtype=np.float64)  # spec 11 §13.4 seed
     return TrainingProblem(
         n_stages=n_stages,
         n_state=n_state,
@@ -117,13 +125,14 @@ def build_problem(
         n_lags=n_lags,
         discount=d,
         cumulative_discount=cum,
-        initial_state=_initial_state(system, stochastic, n_state),
+        initial_state=x0,
         openings=[np.asarray(stochastic.openings(t), dtype=np.float64) for t in range(n_stages)],
         risk_measures=risk,
         transitions=transition_records(stochastic, n_stages),
         lag_seed=None if seed is None else (np.asarray(seed[0], dtype=np.float64), float(seed[1])),
         forward_noise=stochastic.forward_noise,
         forward_noise_batch=getattr(stochastic, "forward_noise_batch", None),
+        lag_extras=extras,
         make_lp=lambda t: lp_factory(templates[t], solver_options),
         templates=templates,
     )

@@ -119,7 +119,7 @@ class PooledStageLP:
                 solve_ms=elapsed,
                 set_bounds_ms=0.0,
                 basis_offered=basis is not None,
-                retry_attempts=int(getattr(exc, "retry_attempts", 0) or 0),
+                retry_attempts=int(exc.context.get("retry_attempts", 0) or 0),
                 retry_level=None,
             )
             iteration, phase, stage, opening, _ = key

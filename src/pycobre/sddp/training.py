@@ -15,15 +15,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from pycobre.sddp.backward import backward_stage
 from pycobre.sddp.bounds import gap, gap_percent, upper_bound_stats
+from pycobre.sddp.cut_management import CutManager
 from pycobre.sddp.cut_pool import CutPool
-from pycobre.sddp.cut_selection import budget_evictions, build_strategy
 from pycobre.sddp.forward import forward_pass
 from pycobre.sddp.lower_bound import LowerBoundEvaluator
 from pycobre.sddp.problem import TrainingProblem, build_problem
@@ -31,9 +30,9 @@ from pycobre.sddp.records import IterationRecord, SelectionRecord, TrainingOutco
 from pycobre.sddp.settings import TrainingSettings
 from pycobre.sddp.solver_stats import SolverStats
 from pycobre.sddp.stopping import GRACEFUL_SHUTDOWN, MonitorState
-from pycobre.sddp.worker import Worker, block_ranges
+from pycobre.sddp.worker_pool import WorkerPool
 
-__all__ = ["train", "train_problem", "StopRequested"]
+__all__ = ["train", "train_problem", "TrainingLoop", "StopRequested"]
 
 log = logging.getLogger("pycobre.training")
 
@@ -131,217 +130,203 @@ def train_problem(
     progress_callback: Callable[[IterationRecord], object] | None = None,
     shutdown: threading.Event | None = None,
 ) -> TrainingOutcome:
-    T = problem.n_stages
-    M = settings.forward_passes
-    n_workers = max(1, min(int(threads or 1), M))
-    started_at = _now()
-    t_start = time.perf_counter()  # the monitor's clock starts here (spec 12 §7)
-    pools = _make_pools(problem, settings, warm_start, boundary_cuts)
-    workers = [Worker(w, problem, pools) for w in range(n_workers)]
-    blocks = block_ranges(M, n_workers)
-    lb_eval = LowerBoundEvaluator(problem, pools[0])
-    strategy = build_strategy(settings.cut_selection)
-    sel_cfg = settings.cut_selection
-    budget = sel_cfg.max_active_per_stage
-    if budget is not None and budget < M:
-        log.warning("cut_selection.max_active_per_stage (%d) < forward_passes (%d)", budget, M)
-    budget_stages = range(T - 1) if boundary_cuts is not None else range(T)
-    stats = SolverStats()
-    records: list[IterationRecord] = []
-    sel_records: list[SelectionRecord] = []
-    visited: list[list[np.ndarray]] = [[] for _ in range(T)]
-    lb_history: list[float] = []
-    reason = "iteration_limit"
-    peak_active = sum(p.n_active for p in pools)
-    executor = ThreadPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
-    max_it = settings.max_iterations if settings.stopping.max_iterations is not None else None
-    error: BaseException | None = None
-
-    worker_ms = np.zeros(n_workers)  # per-worker busy time of the current phase
-
-    def timed(fn: Callable[[Worker, range], Any], w: Worker, b: range) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return fn(w, b)
-        finally:
-            worker_ms[w.worker_id] += (time.perf_counter() - t0) * 1e3
-
-    def run_blocks(fn: Callable[[Worker, range], Any]) -> list[Any]:
-        if executor is None:
-            return [timed(fn, workers[0], blocks[0])]
-        futures = [
-            executor.submit(timed, fn, w, b) for w, b in zip(workers, blocks, strict=True)
-        ]
-        return [f.result() for f in futures]
-
-    k = start_iteration
-    try:
-        if max_it is not None and start_iteration >= max_it:
-            log.warning(
-                "resume: %d iterations already completed (limit %d)", start_iteration, max_it
-            )
-            reason = "iteration_limit"
-        else:
-            while True:
-                k += 1
-                shutdown_requested = bool(shutdown is not None and shutdown.is_set())
-                it_start = time.perf_counter()
-                solves_before = stats.total_solves()
-                # -- forward pass ------------------------------------------------------
-                worker_ms[:] = 0.0
-                fwd = run_blocks(lambda w, b, k=k: forward_pass(w, k, b))
-                fwd_worker_ms = tuple(worker_ms.tolist())
-                worker_ms[:] = 0.0
-                trial = np.concatenate([f.trial_points for f in fwd], axis=0)  # (M, T, n)
-                costs = np.concatenate([f.costs for f in fwd])
-                ub = upper_bound_stats(costs)
-                t_fwd = time.perf_counter()
-                # -- backward pass -----------------------------------------------------
-                for t in range(T - 1):
-                    visited[t].append(trial[:, t, :].copy())
-                for t in range(T - 2, -1, -1):
-                    pts = trial[:, t, :]
-                    measure = problem.risk_measures[t]
-                    tol = sel_cfg.cut_activity_tolerance
-                    parts = run_blocks(
-                        lambda w, b, k=k, t=t, pts=pts, measure=measure, tol=tol: backward_stage(
-                            w, k, t, pts, b, measure, tol
-                        )
-                    )
-                    intercepts = np.concatenate([p.intercepts for p in parts])
-                    coefs = np.concatenate([p.coefs for p in parts], axis=0)
-                    pools[t].insert(k, np.arange(M), intercepts, coefs)
-                    succ_pool = pools[t + 1]
-                    for p in parts:
-                        if p.binding_slots.size:
-                            succ_pool.record_binding(p.binding_slots, p.binding_counts, k)
-                t_bwd = time.perf_counter()
-                bwd_worker_ms = tuple(worker_ms.tolist())
-                # -- cut management ----------------------------------------------------
-                stage_sel: dict[int, list[Any]] = {}
-                if strategy is not None and sel_cfg.selection_due(k):
-                    for t in range(T - 1):
-                        t0 = time.perf_counter()
-                        before = pools[t].n_active
-                        removed = 0
-                        if t >= 1:
-                            states = np.concatenate(visited[t], axis=0) if visited[t] else None
-                            drop = strategy.select(
-                                pools[t],
-                                k,
-                                states if states is not None else np.zeros((0, problem.n_state)),
-                            )
-                            pools[t].deactivate(drop)
-                            removed = int(drop.size)
-                        stage_sel[t] = [
-                            pools[t].high_water,
-                            before,
-                            removed,
-                            pools[t].n_active,
-                            (time.perf_counter() - t0) * 1e3,
-                        ]
-                cuts_active = sum(p.n_active for p in pools)
-                peak_active = max(peak_active, cuts_active)
-                evicted: dict[int, int] = {}
-                if budget is not None:
-                    for t in budget_stages:
-                        ev = budget_evictions(pools[t], k, budget)
-                        pools[t].deactivate(ev)
-                        evicted[t] = int(ev.size)
-                for t, (pop, before, removed, after, ms) in stage_sel.items():
-                    sel_records.append(
-                        SelectionRecord(
-                            k,
-                            t,
-                            pop,
-                            before,
-                            removed,
-                            after,
-                            ms,
-                            None if budget is None else evicted.get(t, 0),
-                            None if budget is None else pools[t].n_active,
-                        )
-                    )
-                for p in pools:
-                    p.shift_windows()
-                t_sel = time.perf_counter()
-                # -- lower bound -------------------------------------------------------
-                lb = lb_eval.evaluate(k, stats)
-                t_lb = time.perf_counter()
-                for w in workers:
-                    stats.merge(w.stats.pop_all())
-                # -- convergence -------------------------------------------------------
-                lb_history.append(lb)
-                wall = time.perf_counter() - t_start
-                stop, why = settings.stopping.evaluate(
-                    MonitorState(k, wall, lb, tuple(lb_history), shutdown_requested)
-                )
-                solve_ms = sum(c.solve_time_ms for key, c in stats.rows.items() if key[0] == k)
-                rec = IterationRecord(
-                    iteration=k,
-                    lower_bound=lb,
-                    upper_bound_mean=ub.mean,
-                    upper_bound_std=ub.std,
-                    ci_95=ub.ci_95,
-                    gap=gap(lb, ub.mean),
-                    gap_percent=gap_percent(lb, ub.mean),
-                    cuts_added=M * (T - 1),
-                    cuts_removed=0,
-                    cuts_active=cuts_active,
-                    time_forward_ms=int(round((t_fwd - it_start) * 1e3)),
-                    time_backward_ms=int(round((t_bwd - t_fwd) * 1e3)),
-                    time_total_ms=int(round((t_lb - it_start) * 1e3)),
-                    forward_passes=M,
-                    lp_solves=stats.total_solves() - solves_before,
-                    cut_selection_ms=int(round((t_sel - t_bwd) * 1e3)),
-                    lower_bound_ms=int(round((t_lb - t_sel) * 1e3)),
-                    wall_time_ms=int(round(wall * 1e3)),
-                    solve_time_ms=solve_ms,
-                    rules=settings.stopping.last_results,
-                    worker_forward_ms=fwd_worker_ms,
-                    worker_backward_ms=bwd_worker_ms,
-                )
-                records.append(rec)
-                if progress_callback is not None:
-                    try:
-                        progress_callback(rec)
-                    except Exception as exc:
-                        if not _is_stop_request(exc):
-                            raise
-                        stop, why = True, GRACEFUL_SHUTDOWN
-                if stop:
-                    reason = why or "iteration_limit"
-                    break
-    except BaseException as exc:  # keep what was trained; the caller decides what to write
-        error = exc
-        reason = "error"
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-    stage_bases = [workers[0].forward_bases.get((0, t)) for t in range(T)]
-    outcome = TrainingOutcome(
-        pools=pools,
-        records=records,
-        selection_records=sel_records,
-        solver_stats=stats,
-        termination_reason=reason,
-        iterations=records[-1].iteration if records else start_iteration,
-        start_iteration=start_iteration,
-        total_time_ms=int(round((time.perf_counter() - t_start) * 1e3)),
-        started_at=started_at,
-        completed_at=_now(),
-        forward_passes=M,
-        seed=settings.seed,
-        max_iterations=settings.stopping.max_iterations,
-        stopping_mode=settings.stopping.mode,
-        policy_mode=settings.policy_mode,
-        visited_states=[
-            np.concatenate(v, axis=0) if v else np.zeros((0, problem.n_state)) for v in visited
-        ],
-        stage_bases=stage_bases,
-        warm_start_counts=[p.warm_start_count for p in pools],
-        peak_active=peak_active,
-        error=error,
-        seed_configured=settings.seed_configured,
+    """Run the loop on a prepared problem (tests and benchmarks build the problem directly)."""
+    loop = TrainingLoop(
+        problem,
+        settings,
+        threads=threads,
+        warm_start=warm_start,
+        boundary_cuts=boundary_cuts,
+        shutdown=shutdown,
     )
-    return outcome
+    return loop.run(start_iteration, progress_callback)
+
+
+class TrainingLoop:
+    """State of one training run: pools, workers, records; :meth:`iteration` is spec 12 §2."""
+
+    def __init__(
+        self,
+        problem: TrainingProblem,
+        settings: TrainingSettings,
+        *,
+        threads: int = 1,
+        warm_start: Sequence[Any] | None = None,
+        boundary_cuts: tuple[np.ndarray, np.ndarray] | None = None,
+        shutdown: threading.Event | None = None,
+    ) -> None:
+        self.problem = problem
+        self.settings = settings
+        self.shutdown = shutdown
+        self.started_at = _now()
+        self.t_start = time.perf_counter()  # the monitor's clock starts here (spec 12 §7)
+        M = settings.forward_passes
+        self.pools = _make_pools(problem, settings, warm_start, boundary_cuts)
+        self.workers = WorkerPool(problem, self.pools, M, threads)
+        self.lower_bound = LowerBoundEvaluator(problem, self.pools[0])
+        self.cuts = CutManager(
+            settings.cut_selection, problem.n_stages, fixed_terminal=boundary_cuts is not None
+        )
+        budget = settings.cut_selection.max_active_per_stage
+        if budget is not None and budget < M:
+            log.warning("cut_selection.max_active_per_stage (%d) < forward_passes (%d)", budget, M)
+        self.stats = SolverStats()
+        self.records: list[IterationRecord] = []
+        self.selection_records: list[SelectionRecord] = []
+        self.visited: list[list[np.ndarray]] = [[] for _ in range(problem.n_stages)]
+        self.lb_history: list[float] = []
+        self.peak_active = sum(p.n_active for p in self.pools)
+
+    # -- one iteration -----------------------------------------------------------------------
+    def _stop_requested(self) -> bool:
+        return bool(self.shutdown is not None and self.shutdown.is_set())
+
+    def _forward(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Trial points ``(M, T, n)`` and discounted costs ``(M,)`` in global order."""
+        blocks = self.workers.run(lambda w, b: forward_pass(w, k, b))
+        trial = np.concatenate([f.trial_points for f in blocks], axis=0)
+        return trial, np.concatenate([f.costs for f in blocks])
+
+    def _backward(self, k: int, trial: np.ndarray) -> None:
+        """Stages ``T-2 .. 0``: cuts inserted before the previous stage is processed."""
+        T, M = self.problem.n_stages, self.settings.forward_passes
+        tol = self.settings.cut_selection.cut_activity_tolerance
+        for t in range(T - 1):
+            self.visited[t].append(trial[:, t, :].copy())
+        for t in range(T - 2, -1, -1):
+            pts = trial[:, t, :]
+            measure = self.problem.risk_measures[t]
+            parts = self.workers.run(
+                lambda w, b, t=t, pts=pts, measure=measure: backward_stage(
+                    w, k, t, pts, b, measure, tol
+                )
+            )
+            intercepts = np.concatenate([p.intercepts for p in parts])
+            coefs = np.concatenate([p.coefs for p in parts], axis=0)
+            self.pools[t].insert(k, np.arange(M), intercepts, coefs)
+            for p in parts:
+                if p.binding_slots.size:
+                    self.pools[t + 1].record_binding(p.binding_slots, p.binding_counts, k)
+
+    def iteration(self, k: int) -> tuple[IterationRecord, bool, str | None]:
+        settings = self.settings
+        T, M = self.problem.n_stages, settings.forward_passes
+        stop_at_start = self._stop_requested()
+        solves_before = self.stats.total_solves()
+        t0 = time.perf_counter()
+        trial, costs = self._forward(k)
+        ub = upper_bound_stats(costs)
+        fwd_ms = self.workers.take_busy_ms()
+        t_fwd = time.perf_counter()
+        self._backward(k, trial)
+        bwd_ms = self.workers.take_busy_ms()
+        t_bwd = time.perf_counter()
+        managed = self.cuts.manage(self.pools, k, self.visited)
+        self.selection_records.extend(managed.selection_records)
+        self.peak_active = max(self.peak_active, managed.cuts_active)
+        t_sel = time.perf_counter()
+        lb = self.lower_bound.evaluate(k, self.stats)
+        t_lb = time.perf_counter()
+        self.workers.collect_stats(self.stats)
+        self.lb_history.append(lb)
+        wall = t_lb - self.t_start
+        # a stop requested during the iteration ends training once it is complete
+        state = MonitorState(
+            k, wall, lb, tuple(self.lb_history), stop_at_start or self._stop_requested()
+        )
+        stop, why = settings.stopping.evaluate(state)
+
+        def ms(a: float, b: float) -> int:
+            return int(round((b - a) * 1e3))
+
+        rec = IterationRecord(
+            iteration=k,
+            lower_bound=lb,
+            upper_bound_mean=ub.mean,
+            upper_bound_std=ub.std,
+            ci_95=ub.ci_95,
+            gap=gap(lb, ub.mean),
+            gap_percent=gap_percent(lb, ub.mean),
+            cuts_added=M * (T - 1),
+            cuts_removed=0,
+            cuts_active=managed.cuts_active,
+            time_forward_ms=ms(t0, t_fwd),
+            time_backward_ms=ms(t_fwd, t_bwd),
+            time_total_ms=ms(t0, t_lb),
+            forward_passes=M,
+            lp_solves=self.stats.total_solves() - solves_before,
+            cut_selection_ms=ms(t_bwd, t_sel),
+            lower_bound_ms=ms(t_sel, t_lb),
+            wall_time_ms=int(round(wall * 1e3)),
+            solve_time_ms=sum(c.solve_time_ms for key, c in self.stats.rows.items() if key[0] == k),
+            rules=settings.stopping.last_results,
+            worker_forward_ms=fwd_ms,
+            worker_backward_ms=bwd_ms,
+        )
+        self.records.append(rec)
+        return rec, stop, why
+
+    # -- the loop ------------------------------------------------------------------------------
+    def run(
+        self,
+        start_iteration: int = 0,
+        progress_callback: Callable[[IterationRecord], object] | None = None,
+    ) -> TrainingOutcome:
+        reason = "iteration_limit"
+        error: BaseException | None = None
+        limit = self.settings.stopping.max_iterations
+        k = start_iteration
+        try:
+            if limit is not None and start_iteration >= limit:
+                log.warning("resume: %d iterations already completed (limit %d)", k, limit)
+            else:
+                while True:
+                    k += 1
+                    rec, stop, why = self.iteration(k)
+                    if progress_callback is not None:
+                        try:
+                            progress_callback(rec)
+                        except Exception as exc:
+                            if not _is_stop_request(exc):
+                                raise
+                            stop, why = True, GRACEFUL_SHUTDOWN
+                    if stop:
+                        reason = why or "iteration_limit"
+                        break
+        except BaseException as exc:  # keep what was trained; the caller decides what to write
+            error = exc
+            reason = "error"
+            self.workers.collect_stats(self.stats)  # the failed solve is part of the statistics
+        finally:
+            self.workers.close()
+        return self._outcome(reason, error, start_iteration)
+
+    def _outcome(
+        self, reason: str, error: BaseException | None, start_iteration: int
+    ) -> TrainingOutcome:
+        settings, n = self.settings, self.problem.n_state
+        return TrainingOutcome(
+            pools=self.pools,
+            records=self.records,
+            selection_records=self.selection_records,
+            solver_stats=self.stats,
+            termination_reason=reason,
+            iterations=self.records[-1].iteration if self.records else start_iteration,
+            start_iteration=start_iteration,
+            total_time_ms=int(round((time.perf_counter() - self.t_start) * 1e3)),
+            started_at=self.started_at,
+            completed_at=_now(),
+            forward_passes=settings.forward_passes,
+            seed=settings.seed,
+            max_iterations=settings.stopping.max_iterations,
+            stopping_mode=settings.stopping.mode,
+            policy_mode=settings.policy_mode,
+            visited_states=[
+                np.concatenate(v, axis=0) if v else np.zeros((0, n)) for v in self.visited
+            ],
+            stage_bases=self.workers.first_trajectory_bases(self.problem.n_stages),
+            warm_start_counts=[p.warm_start_count for p in self.pools],
+            peak_active=self.peak_active,
+            error=error,
+            seed_configured=settings.seed_configured,
+        )

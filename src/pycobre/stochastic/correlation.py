@@ -7,12 +7,14 @@ openings at once keeps the per-element sequential sum but vectorises over openin
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pycobre.errors import ValidationError
+from pycobre.stochastic.located_error import located_error
 
 __all__ = [
     "jacobi_eigen",
@@ -24,6 +26,8 @@ __all__ = [
 ]
 
 _FILE = "scenarios/correlation.json"
+_CLIP_WARN = -1e-10  # eigenvalues below this are reported as clipped (rounding noise is not)
+_log = logging.getLogger("pycobre.io")
 _CLASSES = ("inflow", "load", "ncs")
 
 
@@ -70,7 +74,10 @@ def jacobi_eigen(matrix: np.ndarray) -> tuple[list[float], list[list[float]]]:
 
 def spectral_factor(matrix: np.ndarray) -> np.ndarray:
     """F = V diag(sqrt(max(λ, 0))) Vᵀ, summed sequentially as Cobre does."""
-    lam, vec = jacobi_eigen(matrix)
+    return _factor_from_eigen(*jacobi_eigen(matrix))
+
+
+def _factor_from_eigen(lam: list[float], vec: list[list[float]]) -> np.ndarray:
     n = len(lam)
     root = [math.sqrt(v) if v > 0.0 else 0.0 for v in lam]
     f = np.empty((n, n))
@@ -146,7 +153,21 @@ class CorrelationModel:
 
 
 def _bad(message: str, **context: object) -> ValidationError:
-    return ValidationError(message, kind="InvalidCorrelation", context={"file": _FILE, **context})
+    field = context.pop("field", None)
+    entity = context.pop("entity_id", None)
+    return located_error(
+        "InvalidCorrelation", message, file=_FILE, entity=entity, field=field, **context
+    )
+
+
+def _first_bad_entry(mat: np.ndarray) -> tuple[int, int]:
+    n = mat.shape[0]
+    for i in range(n):
+        for j in range(n):
+            v = mat[i, j]
+            if (i == j and abs(v - 1.0) > 1e-9) or abs(v) > 1.0 + 1e-12:
+                return i, j
+    return 0, 0
 
 
 def parse_correlation(data: dict | None) -> CorrelationModel:
@@ -186,9 +207,32 @@ def parse_correlation(data: dict | None) -> CorrelationModel:
                 )
             if np.any(np.abs(mat - mat.T) > 1e-10):
                 raise _bad(f"correlation.json: {where}.matrix is not symmetric", field=where)
+            if np.any(np.abs(np.diag(mat) - 1.0) > 1e-9) or np.any(np.abs(mat) > 1.0 + 1e-12):
+                # also checked by validation (spec 02 §2.6 rules 15-16); here for direct builds
+                i, j = _first_bad_entry(mat)
+                raise _bad(
+                    f"correlation.json: {where}.matrix[{i}][{j}] = {mat[i, j]!r} (diagonal must "
+                    "be 1, off-diagonal entries in [-1, 1])",
+                    field=f"{where}.matrix",
+                    entity_id=g.get("name", ""),
+                )
+            if not np.all(np.isfinite(mat)):
+                raise _bad(f"correlation.json: {where}.matrix has non-finite entries", field=where)
+            lam, vec = jacobi_eigen(mat)
+            if min(lam) < _CLIP_WARN:
+                # Cobre 0.5.1 accepts such a matrix and clips (spec 11 §9.2); say where it is
+                _log.warning(
+                    "%s: %s.matrix (group '%s') is not positive semi-definite (smallest "
+                    "eigenvalue %.6g); negative eigenvalues are clipped to 0, so the applied "
+                    "correlation differs from the given one",
+                    _FILE,
+                    where,
+                    g.get("name", ""),
+                    min(lam),
+                )
             groups.append(
                 CorrelationGroup(
-                    str(g.get("name", "")), next(iter(types)), ids, spectral_factor(mat)
+                    str(g.get("name", "")), next(iter(types)), ids, _factor_from_eigen(lam, vec)
                 )
             )
             mats.append(mat)

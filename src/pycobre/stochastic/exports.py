@@ -91,14 +91,11 @@ def _annual_table(model: StochasticModel) -> pa.Table:
 
 
 def _correlation_json(model: StochasticModel) -> dict:
+    """The input document, or Cobre 0.5.1's export for "no correlation" (empty profile map)."""
     raw = model.correlation.raw
     if raw:
         return raw
-    return {
-        "method": "spectral",
-        "profiles": {"default": {"correlation_groups": []}},
-        "schedule": [],
-    }
+    return {"method": "spectral", "profiles": {}, "schedule": []}
 
 
 def write_stochastic_exports(model: StochasticModel, out_dir: str | Path) -> list[Path]:

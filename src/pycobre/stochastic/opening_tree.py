@@ -10,6 +10,7 @@ import pyarrow as pa
 from pycobre.errors import ValidationError
 from pycobre.stochastic.case_view import StageInfo
 from pycobre.stochastic.correlation import CorrelationModel
+from pycobre.stochastic.located_error import located_error
 from pycobre.stochastic.noise_layout import NoiseLayout
 from pycobre.stochastic.sampling.halton import halton_batch
 from pycobre.stochastic.sampling.lhs import lhs_batch
@@ -78,8 +79,18 @@ def generate_opening_tree(
 
 
 def read_user_tree(table: pa.Table, n_stages: int, dim: int) -> list[np.ndarray]:
-    """``noise_openings.parquet`` → per-stage arrays; every (stage, opening, entity) required."""
-    where = {"file": "scenarios/noise_openings.parquet"}
+    """``noise_openings.parquet`` → per-stage arrays; every (stage, opening, entity) required.
+
+    Shape errors name the file and the column at fault (spec 01 §7.4); Cobre 0.5.1 reports the
+    entity and stage counts the same way and panics on a missing row, which is reported here.
+    """
+    fname = "scenarios/noise_openings.parquet"
+
+    def bad(message: str, field: str, **ctx: object) -> ValidationError:
+        return located_error(
+            "DimensionMismatch", f"{fname}: {message}", file=fname, field=field, **ctx
+        )
+
     stage = np.asarray(table.column("stage_id").to_numpy(zero_copy_only=False), dtype=np.int64)
     opening = np.asarray(
         table.column("opening_index").to_numpy(zero_copy_only=False), dtype=np.int64
@@ -87,29 +98,47 @@ def read_user_tree(table: pa.Table, n_stages: int, dim: int) -> list[np.ndarray]
     entity = np.asarray(table.column("entity_index").to_numpy(zero_copy_only=False), dtype=np.int64)
     value = np.asarray(table.column("value").to_numpy(zero_copy_only=False), dtype=np.float64)
     if len(np.unique(entity)) != dim or entity.min(initial=0) < 0 or entity.max(initial=-1) >= dim:
-        raise ValidationError(
-            f"noise_openings.parquet: expected entity_index 0..{dim - 1} (noise dimension {dim}), "
-            f"found {len(np.unique(entity))} distinct values",
-            kind="DimensionMismatch",
-            context={**where, "field": "entity_index"},
+        raise bad(
+            f"expected entity_index 0..{dim - 1} (noise dimension {dim}: hydros, stochastic load "
+            f"buses, NCS), found {len(np.unique(entity))} distinct values",
+            "entity_index",
+            expected=dim,
+            actual=int(len(np.unique(entity))),
         )
     if sorted(np.unique(stage).tolist()) != list(range(n_stages)):
-        raise ValidationError(
-            f"noise_openings.parquet: expected stage_id 0..{n_stages - 1} (all study stages)",
-            kind="DimensionMismatch",
-            context={**where, "field": "stage_id"},
+        raise bad(
+            f"expected stage_id 0..{n_stages - 1} (one per study stage), found "
+            f"{len(np.unique(stage))} distinct values",
+            "stage_id",
+            expected=n_stages,
+            actual=int(len(np.unique(stage))),
+        )
+    if opening.min(initial=0) < 0:
+        raise bad("opening_index must be >= 0", "opening_index")
+    finite = np.isfinite(value)
+    if not finite.all():
+        k = int(np.flatnonzero(~finite)[0])
+        raise bad(
+            f"non-finite value at stage {stage[k]}, opening {opening[k]}, entity {entity[k]}",
+            "value",
+            stage_id=int(stage[k]),
         )
     tree = []
     for t in range(n_stages):
         sel = stage == t
         n_o = int(opening[sel].max()) + 1
-        values = np.full((n_o, dim), np.nan)
-        values[opening[sel], entity[sel]] = value[sel]
-        if np.isnan(values).any() or sel.sum() != n_o * dim:
-            raise ValidationError(
-                f"noise_openings.parquet: stage {t} is missing (opening, entity) rows",
-                kind="DimensionMismatch",
-                context={**where, "stage_id": t},
+        count = np.zeros((n_o, dim), dtype=np.int64)
+        np.add.at(count, (opening[sel], entity[sel]), 1)
+        if (count != 1).any():
+            o, e = (int(v[0]) for v in np.nonzero(count != 1))
+            what = "missing" if count[o, e] == 0 else "duplicated"
+            raise bad(
+                f"stage {t}: row (opening {o}, entity {e}) is {what}; each stage needs every "
+                f"(opening_index 0..{n_o - 1}, entity_index 0..{dim - 1}) exactly once",
+                "opening_index",
+                stage_id=t,
             )
+        values = np.empty((n_o, dim))
+        values[opening[sel], entity[sel]] = value[sel]
         tree.append(values)
     return tree

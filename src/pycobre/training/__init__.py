@@ -7,6 +7,7 @@ top-level package.
 from __future__ import annotations
 
 import pycobre.log  # noqa: F401 - installs the library's NullHandler (spec 20 §14)
+from pycobre.training.async_api import simulate_async, train_async
 from pycobre.training.results import SimulationResult, TrainingResult, WorkerInfo
 from pycobre.training.simulate_api import simulate
 from pycobre.training.train_api import train
@@ -15,6 +16,8 @@ from pycobre.training.workers import get_threads, get_workers, set_threads, set_
 __all__ = [
     "train",
     "simulate",
+    "train_async",
+    "simulate_async",
     "TrainingResult",
     "SimulationResult",
     "WorkerInfo",

@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CaseContext", "with_config", "load_system", "prepare_case"]
+from pycobre.errors import CobreError
+
+__all__ = ["CaseContext", "with_config", "load_system", "prepare_case", "context_for"]
 
 
 class CaseContext:
@@ -75,6 +77,27 @@ def prepare_case(case: Any, config_overrides: dict | None) -> CaseContext:
 
     system = load_system(case, config_overrides)
     seed = TrainingSettings.from_config(system.config).seed
-    stochastic = build_stochastic_model(system, seed=seed)
-    templates = list(build_stage_templates(system, stochastic))
+    try:
+        stochastic = build_stochastic_model(system, seed=seed)
+        templates = list(build_stage_templates(system, stochastic))
+    except CobreError:
+        raise
+    except Exception as exc:  # a bug, not bad input: say where it happened (spec 20 §12.3)
+        raise CobreError(
+            f"unexpected error while building the models of {system.case_dir}: "
+            f"{type(exc).__name__}: {exc}",
+            kind="InternalError",
+            context={"exception_type": type(exc).__name__, "case": str(system.case_dir)},
+        ) from exc
     return CaseContext(system, stochastic, templates, seed)
+
+
+def context_for(case: Any, config_overrides: dict | None) -> CaseContext:
+    """Like :func:`prepare_case`, but reuses the models of a ``TrainingResult`` given as ``case``
+    (when there are no overrides; with overrides its case is re-prepared)."""
+    ctx = getattr(case, "_context", None)
+    if isinstance(ctx, CaseContext):
+        if not config_overrides:
+            return ctx
+        case = ctx.system
+    return prepare_case(case, config_overrides)

@@ -132,9 +132,16 @@ class TrainingEventStream:
             self.shutdown.set()  # the loop stops after its next iteration
 
     def _deliver(self, callback: Callable[[Any], object], event: Any) -> bool:
-        """Call ``callback``; ``True`` when it asked to stop."""
+        """Call ``callback``; ``True`` when it asked to stop.
+
+        Stop requests: raising ``StopTraining`` (spec 20 §9.1), or returning the
+        ``StopTraining`` class or an instance of it. Any other return value is ignored.
+        """
         try:
-            callback(event)
+            answer = callback(event)
+            if answer is StopTraining or isinstance(answer, StopTraining):
+                self.stop_requested_by_callback = True
+                return True
         except StopTraining:
             self.stop_requested_by_callback = True
             return True

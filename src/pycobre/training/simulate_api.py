@@ -20,7 +20,7 @@ from pycobre.events import (
     SimulationStarted,
     TrainingEvent,
 )
-from pycobre.training.case_setup import CaseContext, prepare_case
+from pycobre.training.case_setup import context_for
 from pycobre.training.event_stream import SimulationEventStream
 from pycobre.training.results import SimulationResult
 from pycobre.training.workers import resolve_backend_name, resolve_workers
@@ -28,16 +28,6 @@ from pycobre.training.workers import resolve_backend_name, resolve_workers
 __all__ = ["simulate"]
 
 log = logging.getLogger("pycobre.simulation")
-
-
-def _context_for(case: Any, config_overrides: dict | None) -> CaseContext:
-    """Reuse the models a ``TrainingResult`` already built when given one without overrides."""
-    ctx = getattr(case, "_context", None)
-    if isinstance(ctx, CaseContext):
-        if not config_overrides:
-            return ctx
-        case = ctx.system
-    return prepare_case(case, config_overrides)
 
 
 def _output_files(root: Path) -> list[str]:
@@ -64,7 +54,8 @@ def simulate(
 
     ``policy`` is a ``Policy``, a ``TrainingResult`` or a path (policy or output directory).
     ``case`` may also be the ``TrainingResult`` itself (its case and models are reused).
-    Scenario results do not depend on ``workers``.
+    Scenario results do not depend on ``workers``. Progress is reported after every scenario;
+    with ``workers > 1`` the callbacks run on the worker threads (one at a time).
     """
     import pycobre
     from pycobre.policy import as_policy_data
@@ -73,7 +64,7 @@ def simulate(
     n_workers = resolve_workers(("workers", workers), ("num_workers", num_workers),
                                 ("threads", threads))
     resolve_backend_name(backend)
-    ctx = _context_for(case, config_overrides)
+    ctx = context_for(case, config_overrides)
     system = ctx.system
     data = as_policy_data(policy)
     cfg = system.config

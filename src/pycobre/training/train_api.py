@@ -27,7 +27,7 @@ from pycobre.events import (
     TrainingFinished,
     TrainingStarted,
 )
-from pycobre.training.case_setup import CaseContext, prepare_case
+from pycobre.training.case_setup import CaseContext, context_for
 from pycobre.training.event_stream import TrainingEventStream, relative_gap
 from pycobre.training.interrupt import graceful_interrupt
 from pycobre.training.results import API_TERMINATION_REASON, TrainingResult, WorkerInfo
@@ -229,7 +229,8 @@ def train(
     policy: Any = None,
     mode: str | None = None,
 ) -> TrainingResult:
-    """Train an SDDP policy for ``case`` (a ``System`` or a case directory).
+    """Train an SDDP policy for ``case`` (a ``System``, a case directory or a previous
+    ``TrainingResult``, whose case and models are reused).
 
     ``output_dir=None`` keeps everything in memory; otherwise the training outputs and the
     policy checkpoint are written there as ``run()`` does. Raising ``StopTraining`` from a
@@ -244,7 +245,7 @@ def train(
     backend_name = resolve_backend_name(backend)
     if backend_name == "mpi":
         log.warning("the object layer runs its workers in this process; MPI ranks are not used")
-    ctx = prepare_case(case, config_overrides)
+    ctx = context_for(case, config_overrides)
     system = ctx.system
     out = Path(output_dir) if output_dir is not None else None
     mode = _resolve_mode(mode, policy, system.config)

@@ -1,4 +1,4 @@
-"""Writes the hand-derived conformance cases h01–h11 (see EXPECTED.md in this folder).
+"""Writes the hand-derived conformance cases h01–h12 (see EXPECTED.md in this folder).
 
 The case folders are committed; this script documents how they were made and rewrites them
 (`python tests/data/handmade/build_cases.py`). Every case is small enough that its optimum can
@@ -458,13 +458,13 @@ H08_YEARS = (1980, 2023)
 
 def h08_history() -> tuple[list[dt.date], np.ndarray]:
     """Monthly series of a periodic AR(2) process with a fixed seed (44 years)."""
-    rng = np.random.default_rng(20261126)
+    rng = np.random.default_rng(20261129)
     months = 12 * (H08_YEARS[1] - H08_YEARS[0] + 1)
     mu = 100.0 + 40.0 * np.sin(2 * np.pi * np.arange(12) / 12)
     sd = 15.0 + 5.0 * np.cos(2 * np.pi * np.arange(12) / 12)
     z = np.zeros(months + 24)
     for i in range(2, months + 24):
-        z[i] = 0.55 * z[i - 1] + 0.3 * z[i - 2] + 0.55 * rng.standard_normal()
+        z[i] = 0.4 * z[i - 1] + 0.5 * z[i - 2] + 0.5 * rng.standard_normal()
     z = z[24:]
     m = np.arange(months) % 12
     values = np.round(mu[m] + sd[m] * z, 3)
@@ -531,18 +531,13 @@ def h10() -> None:
     for i, (a, b, s) in enumerate(spans):
         days = (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
         stages.append(stage(i, a, b, [24.0 * days], s))
-    stats = [(0, -1, 50, 10)] + [(0, i, 60 if s == 0 else 40, 20 if s == 0 else 10)
-                                 for i, (_, _, s) in enumerate(spans)]
+    stats = [(0, i, 60 if s == 0 else 40, 20 if s == 0 else 10) for i, (_, _, s) in enumerate(spans)]
     ar = [(0, i, 1, 0.5 if s == 0 else 0.6, 0.5) for i, (_, _, s) in enumerate(spans)]
     write_case(
         "h10-weekly-in-monthly",
         stages=stages,
-        stages_extra={
-            "season_definitions": MONTHLY_SEASONS,
-            "pre_study_stages": [
-                {"id": -1, "start_date": "2023-12-01", "end_date": "2024-01-01", "season_id": 11}
-            ],
-        },
+        # no pre-study stage: stage 0's lag statistics come from the season fallback
+        stages_extra={"season_definitions": MONTHLY_SEASONS},
         hydros=[hydro(0)],
         thermals=[thermal(0, 50.0, 1000.0)],
         load=[200.0] * len(spans),
@@ -576,17 +571,13 @@ def h11() -> None:
     mu = [60, 60, 40, 40, 30, 30, 120, 80]
     sd = [20, 20, 10, 10, 5, 5, 30, 20]
     phi = [0.5, 0.5, 0.4, 0.5, 0.6, 0.4, 0.5, 0.6]
-    stats = [(0, -1, 50, 10)] + [(0, t, mu[t], sd[t]) for t in range(8)]
-    ar = [(0, t, 1, phi[t], 0.5) for t in range(8)]
+    stats = [(0, t, mu[t], sd[t]) for t in range(8)]
+    # stage 0 is white noise (a_0 = mu_0); AR(1) from stage 1 on
+    ar = [(0, t, 1, phi[t], 0.5) for t in range(1, 8)]
     write_case(
         "h11-monthly-to-quarterly",
         stages=stages,
-        stages_extra={
-            "season_definitions": {"cycle_type": "custom", "seasons": seasons},
-            "pre_study_stages": [
-                {"id": -1, "start_date": "2023-12-01", "end_date": "2024-01-01"}
-            ],
-        },
+        stages_extra={"season_definitions": {"cycle_type": "custom", "seasons": seasons}},
         hydros=[hydro(0)],
         thermals=[thermal(0, 50.0, 1000.0)],
         load=[400.0] * 8,
@@ -597,7 +588,31 @@ def h11() -> None:
     )
 
 
-ALL = [h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11]
+def h12() -> None:
+    """Weekly season cycle: lags are never shifted (spec 11 §13.1), PAR(1) on a frozen lag."""
+    spans = [("2024-01-01", "2024-01-08"), ("2024-01-08", "2024-01-15"),
+             ("2024-01-15", "2024-01-22"), ("2024-01-22", "2024-01-29")]
+    mu, sd, phi = [50, 60, 40, 30], [10, 20, 10, 5], [0.5, 0.5, 0.6, 0.8]
+    write_case(
+        "h12-weekly-cycle",
+        stages=[stage(i, a, b, [168.0], i) for i, (a, b) in enumerate(spans)],
+        stages_extra={
+            "season_definitions": {
+                "cycle_type": "weekly",
+                "seasons": [{"id": i, "label": f"W{i + 1}", "month_start": 1} for i in range(4)],
+            }
+        },
+        hydros=[hydro(0)],
+        thermals=[thermal(0, 50.0, 1000.0)],
+        load=[120.0] * 4,
+        inflow_stats=[(0, i, mu[i], sd[i]) for i in range(4)],
+        ar=[(0, i, 1, phi[i], 0.5) for i in range(4)],
+        zero_noise_tree=True,
+        initial={"past_inflows": [{"hydro_id": 0, "values_m3s": [70.0]}]},
+    )
+
+
+ALL = [h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12]
 
 if __name__ == "__main__":
     for make in ALL:

@@ -9,6 +9,9 @@ _HYDRO = F("hydro_id", "INT32", required=True, ref="hydro")
 _BUS = F("bus_id", "INT32", required=True, ref="bus")
 _NCS = F("ncs_id", "INT32", required=True, ref="ncs")
 _STAGE = F("stage_id", "INT32", required=True, ref="study_stage")
+#: Inflow model rows may also describe a declared pre-study stage (negative id): spec 11 §2.3
+#: step 1 reads them for lag statistics and §6 counts them in the AR order.
+_MODEL_STAGE = F("stage_id", "INT32", required=True, ref="stage")
 _SCEN = F("scenario_id", "INT32", required=True, minimum=0.0)
 _POS = {"minimum": 0.0, "minimum_exclusive": True}
 
@@ -29,7 +32,7 @@ INFLOW_SEASONAL_STATS = _pq(
     "scenarios/inflow_seasonal_stats.parquet",
     ("hydro_id", "stage_id"),
     _HYDRO,
-    _STAGE,
+    _MODEL_STAGE,
     F("mean_m3s", "DOUBLE", required=True, unit="m3/s"),
     F("std_m3s", "DOUBLE", required=True, unit="m3/s", minimum=0.0),
 )
@@ -37,7 +40,7 @@ INFLOW_AR_COEFFICIENTS = _pq(
     "scenarios/inflow_ar_coefficients.parquet",
     ("hydro_id", "stage_id", "lag"),
     _HYDRO,
-    _STAGE,
+    _MODEL_STAGE,
     F("lag", "INT32", required=True, minimum=1.0),
     F("coefficient", "DOUBLE", required=True),
     F("residual_std_ratio", "DOUBLE", required=True, maximum=1.0, **_POS),
@@ -46,7 +49,7 @@ INFLOW_ANNUAL_COMPONENT = _pq(
     "scenarios/inflow_annual_component.parquet",
     ("hydro_id", "stage_id"),
     _HYDRO,
-    _STAGE,
+    _MODEL_STAGE,
     F("annual_coefficient", "DOUBLE", required=True),
     F("annual_mean_m3s", "DOUBLE", required=True, unit="m3/s"),
     F("annual_std_m3s", "DOUBLE", required=True, unit="m3/s", **_POS),

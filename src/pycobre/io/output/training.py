@@ -364,6 +364,7 @@ CODES = {
     },
 }
 
+
 def _entities_csv(system: Any) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -372,14 +373,18 @@ def _entities_csv(system: Any) -> str:
         (0, system.hydros, "bus_id"),
         (1, system.thermals, "bus_id"),
         (2, system.buses, None),
-        (3, system.lines, "source_bus_id"),
+        (3, system.lines, "-1"),  # lines have no single bus: Cobre writes -1
         (4, getattr(system, "pumping_stations", []), "bus_id"),
         (5, getattr(system, "contracts", []), "bus_id"),
         (7, getattr(system, "non_controllable_sources", []), "bus_id"),
     ]
     for code, items, bus_attr in groups:
         for e in sorted(items, key=lambda e: e.id):
-            bus = e.id if bus_attr is None else getattr(e, bus_attr, None)
+            bus = (
+                e.id
+                if bus_attr is None
+                else (-1 if bus_attr == "-1" else getattr(e, bus_attr, None))
+            )
             w.writerow([code, e.id, getattr(e, "name", ""), "" if bus is None else bus, 0])
     return buf.getvalue()
 
@@ -407,24 +412,38 @@ def _bounds_table(system: Any) -> pa.Table:
             ent = np.broadcast_to(np.asarray(ids, dtype=np.int64)[None, :], (T, n))
             stg = np.broadcast_to(stages[:, None], (T, n))
             parts.append(
-                (np.full(T * n, code), ent.ravel(), stg.ravel(), np.full(T * n, btype), vals.ravel())
+                (
+                    np.full(T * n, code),
+                    ent.ravel(),
+                    stg.ravel(),
+                    np.full(T * n, btype),
+                    vals.ravel(),
+                )
             )
 
     hyd = [h.id for h in system.hydros]
-    add(0, hyd, [
-        (0, "hydro_min_storage_hm3"),
-        (1, "hydro_max_storage_hm3"),
-        (2, "hydro_min_turbined_m3s"),
-        (3, "hydro_max_turbined_m3s"),
-        (4, "hydro_min_outflow_m3s"),
-        (5, "hydro_max_outflow_m3s"),
-        (6, "hydro_min_generation_mw"),
-        (7, "hydro_max_generation_mw"),
-    ])
-    add(1, [t.id for t in system.thermals], [
-        (6, "thermal_min_generation_mw"),
-        (7, "thermal_max_generation_mw"),
-    ])
+    add(
+        0,
+        hyd,
+        [
+            (0, "hydro_min_storage_hm3"),
+            (1, "hydro_max_storage_hm3"),
+            (2, "hydro_min_turbined_m3s"),
+            (3, "hydro_max_turbined_m3s"),
+            (4, "hydro_min_outflow_m3s"),
+            (5, "hydro_max_outflow_m3s"),
+            (6, "hydro_min_generation_mw"),
+            (7, "hydro_max_generation_mw"),
+        ],
+    )
+    add(
+        1,
+        [t.id for t in system.thermals],
+        [
+            (6, "thermal_min_generation_mw"),
+            (7, "thermal_max_generation_mw"),
+        ],
+    )
     lines = [ln.id for ln in system.lines]
     add(3, lines, [(8, np.zeros((1, len(lines)))), (9, "line_direct_mw")])
     if not parts:

@@ -9,6 +9,7 @@ Grammar (whitespace ignored)::
 
 from __future__ import annotations
 
+import math
 import re
 
 from pycobre.io.fields import GENERIC_VARIABLES, STAGE_LEVEL_VARIABLES
@@ -81,9 +82,12 @@ def parse_expression(text: str) -> tuple[GenericTerm, ...]:
             i += 1
             nxt = peek()
             if nxt is None or nxt[1] != "*":
-                raise ExpressionError("a constant term is not allowed", tok[2])
+                raise ExpressionError("a constant term is not allowed (put constants in the "
+                                      "bound, generic_constraint_bounds.parquet)", tok[2])
             i += 1
             coef = float(tok[1])
+            if not math.isfinite(coef):
+                raise ExpressionError(f"coefficient {tok[1]} is not a finite number", tok[2])
         name_tok = expect("name")
         name = name_tok[1]
         if name not in GENERIC_VARIABLES:

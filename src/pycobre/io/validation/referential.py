@@ -180,8 +180,6 @@ def _expression_refs(view: CaseView, targets: _Targets, sink: Collector) -> None
         except ValueError:
             continue  # reported by L2
         for term in terms:
-            if term.variable is None:
-                continue
             target = VARIABLE_REGISTRY[term.variable]
             if term.entity_id in targets.ids(target):
                 continue

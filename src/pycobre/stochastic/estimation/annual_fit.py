@@ -72,7 +72,11 @@ def annual_data(
         raise ValidationError(
             f"PAR(p)-A estimation needs at least 13 observations for hydro {hydro_id}, got {len(values)}",
             kind="InsufficientData",
-            context={"file": "scenarios/inflow_history.parquet", "entity_id": hydro_id},
+            context={
+                "file": "scenarios/inflow_history.parquet",
+                "entity_id": hydro_id,
+                "field": "value_m3s",
+            },
         )
     dev = [v - mean[m] for v, m in zip(values, seasons, strict=True)]
     raw: list[float | None] = [None] * len(values)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pyarrow as pa
 
-from pycobre.errors import ValidationError
 from pycobre.stochastic.case_view import CaseView
 from pycobre.stochastic.estimation.annual_fit import annual_data, fit_annual
 from pycobre.stochastic.estimation.observations import History, read_history
@@ -14,11 +14,13 @@ from pycobre.stochastic.estimation.periodic_yw import SeasonSeries, fit_yw, pacf
 from pycobre.stochastic.estimation.seasonal_stats import season_stats
 from pycobre.stochastic.estimation.spatial import estimate_correlation
 from pycobre.stochastic.estimation.stability import SeasonFit, reduce_unstable
+from pycobre.stochastic.located_error import located_error
 from pycobre.stochastic.par_model import InflowModelSet, read_inflow_models
 
 __all__ = ["EstimationResult", "estimate_inflow_models"]
 
 _FILE = "scenarios/inflow_history.parquet"
+_log = logging.getLogger("pycobre.io")
 _REASONS = {
     "MagnitudeBound": "magnitude_bound",
     "Phi1Negative": "phi1_negative",
@@ -71,12 +73,27 @@ def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
         for m in range(n_seasons):
             vals = [v for _, v in by_season.get(m, [])]
             if len(vals) == 1:
-                raise ValidationError(
-                    f"{_FILE}: hydro {hid} has a single observation for season {m} (need at least 2)",
-                    kind="InsufficientData",
-                    context={"file": _FILE, "entity_id": hid, "season_id": m},
+                raise located_error(
+                    "InsufficientData",
+                    f"{_FILE}: hydro {hid} has a single observation for season {m} (need at "
+                    "least 2 to estimate its seasonal std; give at least two years of history)",
+                    file=_FILE,
+                    entity=hid,
+                    field="value_m3s",
+                    season_id=m,
                 )
-            mean[m], std[m], _cls = season_stats(vals)
+            mean[m], std[m], cls = season_stats(vals)
+            if cls in ("Constant", "Saturated") and vals:
+                # not an error in Cobre 0.5.1 (s = 0 -> deterministic order-0 inflow), but say where
+                _log.warning(
+                    "%s: hydro %d, season %d: history is %s (%d observations); std set to 0, "
+                    "the inflow of this season is deterministic (value_m3s)",
+                    _FILE,
+                    hid,
+                    m,
+                    cls.lower(),
+                    len(vals),
+                )
         series = SeasonSeries(
             {m: [v for _, v in by_season.get(m, [])] for m in range(n_seasons)}, mean, std
         )
