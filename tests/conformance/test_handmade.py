@@ -20,10 +20,9 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[0] / "data" / "handmade"
 REL = 1e-9
 
-sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(DATA))
-import _handmade_par as par  # noqa: E402
 import build_cases  # noqa: E402
+import yule_walker_reference as par  # noqa: E402
 
 # case -> exact optimum (sum of stage costs, discounted where the case discounts)
 D0 = 1.12 ** (-31 / 365.25)  # Jan 2024: 31 days at 12 %/year
