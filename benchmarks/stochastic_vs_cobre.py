@@ -315,11 +315,13 @@ def _trial_states(policy: object, t: int) -> dict[tuple[int, int], np.ndarray]:
     return {k: data[r] for r, k in enumerate(rows)}
 
 
-def highs_versions(python312: Path) -> str:
+def highs_versions(ref_out: Path) -> str:
+    """HiGHS on both sides: Cobre's from its training metadata, pycobre's from highspy."""
     import highspy
 
-    ours = highspy.Highs().version() if hasattr(highspy.Highs(), "version") else "?"
-    return f"pycobre: highspy {ours}; Cobre 0.5.1: vendored HiGHS 1.13.1 (spec 10 §12.1)"
+    meta = ref_out / "training" / "metadata.json"
+    cobre_v = json.loads(meta.read_text()).get("solver_version", "?") if meta.exists() else "?"
+    return f"HiGHS: Cobre 0.5.1 links {cobre_v}; pycobre uses highspy {highspy.Highs().version()}"
 
 
 def run_case(
@@ -347,6 +349,7 @@ def run_case(
         return [Check(f"{label} run", False, str(exc).splitlines()[0])]
     t2 = time.perf_counter()
     print(f"   cobre {t1 - t0:.1f} s, pycobre {t2 - t1:.1f} s (wall, incl. start-up)")
+    print(f"   {highs_versions(ref_out)}")
     checks: list[Check] = []
     for name, keys in _STOCH_TABLES.items():
         checks += compare_table(
@@ -387,7 +390,6 @@ def main() -> int:
     if not python.exists():
         print(f"reference venv not found: {python}", file=sys.stderr)
         return 2
-    print(highs_versions(python))
     names = [n for name in (args.cases or ["main"]) for n in ALIASES.get(name, [name])]
     all_checks: list[Check] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -289,6 +289,27 @@ def _progress_event(rec: Any) -> Any:
     return _call_with_supported(cls, **fields)
 
 
+def _is_stop(answer: Any) -> bool:
+    return type(answer).__name__ == "StopTraining" or getattr(answer, "__name__", "") == "StopTraining"
+
+
+def _deliver(callback: Callable[[Any], object], event: Any) -> bool:
+    """Call a user callback; ``True`` when it asks to stop (raises or returns StopTraining)."""
+    try:
+        return _is_stop(callback(event))
+    except Exception as exc:
+        if _is_stop(exc):
+            return True
+        raise
+
+
+def _typed_events(rec: Any, n_stages: int) -> list[Any]:
+    """Spec 20 §9.2 events of one iteration (``pycobre.training.event_stream``), else the record."""
+    mod = _optional("pycobre.training.event_stream")
+    fn = getattr(mod, "typed_events_from_record", None) if mod is not None else None
+    return [rec] if fn is None else list(fn(rec, n_stages))
+
+
 def _run_prepared(
     ctx: RunContext,
     out: Path,
@@ -305,7 +326,7 @@ def _run_prepared(
     from pycobre.io.output.training import write_training_outputs
     from pycobre.sddp.checkpoint import boundary_cuts_from, read_checkpoint, write_checkpoint
     from pycobre.sddp.settings import TrainingSettings
-    from pycobre.sddp.training import train
+    from pycobre.sddp.training import StopRequested, train
 
     system = ctx.system
     cfg = system.config
@@ -372,10 +393,14 @@ def _run_prepared(
         def on_iteration(rec: Any) -> None:
             if iteration_display is not None:
                 iteration_display.update(rec)
+            stop = False
             if event_callback is not None:
-                event_callback(rec)
+                for ev in _typed_events(rec, T):
+                    stop |= _deliver(event_callback, ev)
             if progress_callback is not None:
-                progress_callback(_progress_event(rec))
+                stop |= _deliver(progress_callback, _progress_event(rec))
+            if stop:
+                raise StopRequested
 
         outcome = train(
             system,

@@ -32,7 +32,8 @@ def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):
     lines = [ln for ln in err.splitlines() if ln.startswith("iteration ")]
     assert len(lines) == 10
     assert lines[0].startswith("iteration 1/10  LB 2.626111e+06")
-    assert "Training complete" in err and "Lower bound:  2.62611e+06" in err
+    assert "Training complete in" in err and "Lower bound:  2.62611e6 $/stage" in err
+    assert "Output written to" in err
     assert "warning: no random seed specified" in err
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,21 @@ def test_simulation_progress_events(tmp_path):
     assert [ev.phase for ev in seen[:10]] == ["training"] * 10
     assert sim and sim[-1].scenarios_complete == 3 and sim[-1].scenarios_total == 3
     assert all(ev.iteration is None and ev.lower_bound is None for ev in sim)
+
+
+def test_callbacks_can_stop_training(tmp_path):
+    from pycobre.events import StopTraining
+
+    kinds = []
+
+    def on_event(ev):
+        kinds.append(type(ev).__name__)
+
+    def on_progress(ev):
+        return StopTraining if ev.iteration == 2 else None
+
+    res = run(D02, tmp_path, event_callback=on_event, progress_callback=on_progress)
+    assert res["iterations"] == 2 and res["converged"] is False
+    assert "ConvergenceUpdate" in kinds and "IterationSummary" in kinds
+    meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
+    assert meta["convergence"]["termination_reason"] == "graceful_shutdown"

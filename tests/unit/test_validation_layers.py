@@ -463,3 +463,41 @@ def test_bytes_and_pathlike_paths(tmp_path):
 
     assert validate(os.fsencode(str(ALL_CASES[0]))).valid
     assert validate(ALL_CASES[0]).valid and validate(str(ALL_CASES[0])).valid
+
+
+# -- scenario sources (spec 03 §4) and stage blocks ---------------------------------------
+
+def _scheme(case, section, cls, scheme):
+    def edit(d):
+        src = d.setdefault(section, {}).setdefault("scenario_source", {"seed": 7})
+        src[cls] = {"scheme": scheme}
+    edit_json(case, "config.json", edit)
+
+
+@pytest.mark.parametrize(("section", "cls", "scheme", "needed"), [
+    ("training", "inflow", "historical", "scenarios/inflow_history.parquet"),
+    ("training", "inflow", "external", "scenarios/external_inflow_scenarios.parquet"),
+    ("simulation", "inflow", "external", "scenarios/external_inflow_scenarios.parquet"),
+])
+def test_file_based_scheme_needs_its_file(tmp_path, section, cls, scheme, needed):
+    case = case_copy(tmp_path)
+    _scheme(case, section, cls, scheme)
+    rec = only(validate(case).errors, "IncompatibleSettings")
+    field = f"{section}.scenario_source.{cls}.scheme"
+    assert _where(rec) == ("config.json", None, field)
+    assert rec.context["cobre_kind"] == "BusinessRuleViolation"
+    assert rec.message == f"{field} is '{scheme}' but {needed} is missing"
+
+
+def test_external_load_without_stochastic_buses_needs_no_file(tmp_path):
+    case = case_copy(tmp_path)  # 1dtoy: every std_mw is 0, so load has no noise slot
+    _scheme(case, "training", "load", "external")
+    assert validate(case).errors == []
+
+
+def test_stage_without_blocks(tmp_path):
+    case = case_copy(tmp_path)
+    edit_json(case, "stages.json", lambda d: d["stages"][2].update(blocks=[]))
+    rec = only(validate(case).errors, "SchemaViolation")
+    assert _where(rec) == ("stages.json", "2", "stages[2].blocks")
+    assert rec.message.endswith("a stage needs at least one block")

@@ -77,9 +77,25 @@ def _seed_warning(case: Path) -> None:
 
 
 def _summary(result: dict, elapsed: float, quiet: bool) -> None:
+    """The same summary as `pycobre summary OUTPUT_DIR` (spec 06 §6), then the output location."""
     if quiet:
         return
     from pycobre.progress import format_duration
+
+    try:
+        from pycobre.report.run_files import open_run
+        from pycobre.report.summary_text import summary_lines
+
+        lines = summary_lines(open_run(result["output_dir"]))
+    except Exception:  # noqa: BLE001 - the report package is optional here; fall back below
+        lines = None
+    if lines is not None:
+        print("\n".join(lines), file=sys.stderr)
+        print(
+            f"\nOutput written to {result['output_dir']} in {format_duration(elapsed)}",
+            file=sys.stderr,
+        )
+        return
 
     it = result.get("iterations", 0)
     if it:

@@ -67,9 +67,11 @@ class SolverStats:
         basis_offered: bool,
         retry_attempts: int,
         retry_level: int | None,
+        basis_reconstructed: bool = False,
     ) -> None:
         c = self.rows[key]
         c.lp_solves += 1
+        c.basis_reconstructions += int(basis_reconstructed)
         c.simplex_iterations += int(simplex_iterations)
         c.solve_time_ms += solve_ms
         c.set_bounds_time_ms += set_bounds_ms

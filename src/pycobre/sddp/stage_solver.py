@@ -145,5 +145,7 @@ class PooledStageLP:
             basis_offered=basis is not None,
             retry_attempts=int(getattr(res, "retry_attempts", 0) or 0),
             retry_level=getattr(res, "retry_level", None),
+            # Cobre counts a stored basis installed into a forward solve as a reconstruction
+            basis_reconstructed=basis is not None and key[1] == "forward",
         )
         return res

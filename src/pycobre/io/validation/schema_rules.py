@@ -92,7 +92,12 @@ def stages_rules(view: CaseView, sink: Collector) -> None:
     for i, s in stages:
         blocks = _dicts(s.get("blocks"))
         ids = [b.get("id") for _, b in blocks]
-        if isinstance(s.get("blocks"), list) and ids != list(range(len(ids))):
+        if s.get("blocks") == []:
+            # a stage without blocks has no hours: nothing can be dispatched or costed
+            sink.add("SchemaViolation", f"schema error in {rel}, field stages[{i}].blocks: "
+                     "a stage needs at least one block", file=rel, entity=s.get("id"),
+                     field=f"stages[{i}].blocks", expected="non-empty array", actual=[])
+        elif isinstance(s.get("blocks"), list) and ids != list(range(len(ids))):
             sink.add("SchemaViolation", f"schema error in {rel}, field stages[{i}].blocks: "
                      f"block ids must be exactly 0..{len(ids) - 1} in order, found {ids}",
                      file=rel, entity=s.get("id"), field=f"stages[{i}].blocks",

@@ -11,6 +11,7 @@ from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.declarations import json_elements, walk_values
 from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha
 from pycobre.io.validation.semantic_estimation import check_estimation
+from pycobre.io.validation.semantic_sources import check_scenario_sources
 from pycobre.io.validation.view import CaseView
 
 STAGES = "stages.json"
@@ -59,6 +60,7 @@ def check_stages_penalties_scenarios(view: CaseView, sink: Collector) -> None:
     check_estimation(view, sink)
     _past_inflows(view, sink)
     _sobol(view, sink)
+    check_scenario_sources(view, sink)
 
 
 def _stage_mismatch(sink: Collector, message: str, *, field: str, stage: Any,
