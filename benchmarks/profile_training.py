@@ -13,12 +13,14 @@ wrapped by a timer (monkeypatched on the class, for this benchmark process only)
   * time inside ``Highs.run`` (the simplex itself) as a share of the run and of training, with
     the number of solves and the mean time per solve; time in the other ``highspy`` calls
     (basis, bounds, rows, solution reads) per method;
-  * the top Python functions by self time outside HiGHS, and self time summed per pycobre module
-    (building, patching, adding cuts, reading solutions, cut selection show up by module).
+  * seconds per activity (building, patching, adding cuts, basis install, reading solutions,
+    cut selection, statistics, checkpoints, seeds), the top Python functions by self time, and
+    self time summed per pycobre module.
 
-cProfile adds per-call overhead to Python code (not to time inside HiGHS), so the HiGHS share
-is measured a second time without cProfile unless ``--no-cprofile`` is given alone; quote the
-share from the un-profiled run. The Python hot-spot ranking is what the profiled run is for.
+The case is trained twice: first without cProfile (quote the HiGHS share from this run —
+cProfile inflates Python time, not time inside HiGHS), then under cProfile for the Python
+hot-spot ranking (skipped with ``--no-cprofile``). Wall and CPU (``time.thread_time`` inside the
+wrappers, ``time.process_time`` for the run) are both reported; on a shared machine quote CPU.
 """
 
 from __future__ import annotations
@@ -136,8 +138,45 @@ def report_highs(r: dict, label: str) -> None:
           f"({1e6 * (cpu_run - cpu_solve - cpu_other) / max(n, 1):.0f} µs CPU per solve)")
 
 
-def report_profile(prof: cProfile.Profile, top: int) -> None:
+#: activity -> (file suffix, function name or "*" for the module's summed self time).
+#: Named functions count cumulative time (including the highspy calls they make).
+ACTIVITIES: dict[str, list[tuple[str, str]]] = {
+    "build (templates, passModel)": [("lp/template.py", "build_template"),
+                                     ("lp/solver.py", "load")],
+    "patch state/noise -> row bounds": [("lp/stage_lp.py", "_apply_patches"),
+                                        ("lp/stage_lp.py", "set_noise"),
+                                        ("lp/stage_lp.py", "set_state")],
+    "add cuts (sync pool -> rows)": [("sddp/stage_solver.py", "sync")],
+    "basis install (set_basis)": [("lp/stage_lp.py", "set_basis")],
+    "read solution (primal, duals)": [("lp/solver.py", "col_values"),
+                                      ("lp/solver.py", "row_duals"),
+                                      ("lp/stage_lp.py", "_state_out")],
+    "cut selection": [("sddp/cut_selection.py", "*")],
+    "cut pool": [("sddp/cut_pool.py", "*")],
+    "solver statistics": [("sddp/solver_stats.py", "*")],
+    "policy checkpoints (incl. fsync)": [("sddp/checkpoint.py", "write_checkpoint")],
+    "seeds (siphash, pcg64)": [("stochastic/siphash.py", "*"), ("stochastic/pcg64.py", "*")],
+}
+
+
+def report_activities(stats: pstats.Stats, total: float) -> None:
+    """Seconds per activity of the brief (building, patching, cuts, solutions, selection)."""
+    print(f"by activity (cProfile; % of the profiled run() {total:.2f} s):")
+    for label, keys in ACTIVITIES.items():
+        secs = 0.0
+        for (fname, _line, func), (_cc, _nc, tottime, cumtime, _callers) in stats.stats.items():
+            path = fname.replace("\\", "/")
+            for suffix, name in keys:
+                if name == "*" and f"/pycobre/{suffix}" in path:
+                    secs += tottime
+                elif func == name and path.endswith("/pycobre/" + suffix):
+                    secs += cumtime
+        print(f"  {secs:8.3f} s {100 * secs / total:5.1f} %  {label}")
+
+
+def report_profile(prof: cProfile.Profile, top: int, total: float) -> None:
     stats = pstats.Stats(prof)
+    report_activities(stats, total)
     rows = []
     per_module: dict[str, float] = defaultdict(float)
     for (fname, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():
@@ -179,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
             prof = cProfile.Profile()
             profiled = run_case(case, work / "out_prof", timer, prof)
             report_highs(profiled, "under cProfile")
-            report_profile(prof, args.top)
+            report_profile(prof, args.top, profiled["run_s"])
             if args.save:
                 prof.dump_stats(args.save)
     finally:

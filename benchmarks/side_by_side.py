@@ -86,34 +86,44 @@ def run_once(python: str, module: str, case: Path, out: Path, threads: int) -> d
 
 
 def phase_times(out: Path) -> dict:
-    """Mean forward/backward ms per iteration from ``training/timing/iterations.parquet``.
+    """Mean forward/backward wall ms per iteration from ``training/timing/iterations.parquet``.
 
-    Spec 04 §3.3: summing a column grouped by iteration gives the iteration total (Cobre writes
-    rank rows and per-worker rows; with one thread the sum is the wall time).
+    Spec 04 §3.3 writes one rank-level row (``worker_id`` null) and one row per worker; both
+    implementations put the phase times on the worker rows. The phase wall time of an iteration
+    is taken as rank-level value + the slowest worker (equal to the plain sum with one thread).
     """
     path = out / "training" / "timing" / "iterations.parquet"
     if not path.exists():
         return {}
+    import numpy as np
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    t = pq.ParquetFile(path).read(columns=["iteration", "forward_wall_ms", "backward_wall_ms"])
-    n_iter = len(pc.unique(t["iteration"]))
-    if n_iter == 0:
+    t = pq.ParquetFile(path).read(
+        columns=["iteration", "worker_id", "forward_wall_ms", "backward_wall_ms"])
+    it = np.asarray(t["iteration"].to_pylist())
+    if it.size == 0:
         return {}
-    out = {
-        "fwd_ms_per_iter": pc.sum(t["forward_wall_ms"]).as_py() / n_iter,
-        "bwd_ms_per_iter": pc.sum(t["backward_wall_ms"]).as_py() / n_iter,
-    }
+    is_worker = np.asarray([w is not None for w in t["worker_id"].to_pylist()])
+    res: dict = {}
+    for col, key in (("forward_wall_ms", "fwd_ms_per_iter"), ("backward_wall_ms", "bwd_ms_per_iter")):
+        v = np.asarray(t[col].to_pylist(), dtype=float)
+        total = 0.0
+        for i in np.unique(it):
+            sel = it == i
+            rank_part = v[sel & ~is_worker].sum()
+            worker_part = v[sel & is_worker].max() if (sel & is_worker).any() else 0.0
+            total += rank_part + worker_part
+        res[key] = total / np.unique(it).size
     solver = path.parent.parent / "solver" / "iterations.parquet"
     if solver.exists():  # spec 04 §3.5: LP counts, simplex iterations, time in solve
         s = pq.ParquetFile(solver).read(columns=["lp_solves", "simplex_iterations",
                                                   "solve_time_ms"])
         solves = pc.sum(s["lp_solves"]).as_py() or 0
-        out["lp_solves"] = solves
-        out["simplex_per_solve"] = (pc.sum(s["simplex_iterations"]).as_py() or 0) / max(solves, 1)
-        out["solve_ms_total"] = pc.sum(s["solve_time_ms"]).as_py() or 0.0
-    return out
+        res["lp_solves"] = solves
+        res["simplex_per_solve"] = (pc.sum(s["simplex_iterations"]).as_py() or 0) / max(solves, 1)
+        res["solve_ms_total"] = pc.sum(s["solve_time_ms"]).as_py() or 0.0
+    return res
 
 
 def _fmt(x: float | None, spec: str = ".2f") -> str:
@@ -129,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--only", choices=["pycobre", "cobre"], default=None)
     ap.add_argument("--keep", type=Path, default=None, help="keep case copies/outputs here")
+    ap.add_argument("--json", type=Path, default=None,
+                    help="also write every run and the ratios here (regression tracking)")
     args = ap.parse_args(argv)
 
     sides = [("pycobre", PYCOBRE_PYTHON), ("cobre", COBRE_PYTHON)]
@@ -187,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
                       f"{', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}")
         lb = abs(py[-1]["lower_bound"] - co[-1]["lower_bound"]) / max(1.0, abs(co[-1]["lower_bound"]))
         print(f"  lower bound relative difference (last pair): {lb:.2e}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "case": str(args.case), "iterations": args.iterations,
+            "forward_passes": cfg["forward_passes"], "threads": args.threads,
+            "runs": results,
+        }, indent=2))
     return 0
 
 

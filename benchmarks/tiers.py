@@ -489,7 +489,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.sizes:
             ap.error("OUT_DIR is required unless --sizes")
         return
-    names = [n for n in TIERS if n != "unit"] if args.tier == "all" else [args.tier]
+    names = list(TIERS) if args.tier == "all" else [args.tier]
     for name in names:
         path = generate(TIERS[name], args.out / name, args.seed, args.iterations)
         print(f"wrote {path}")

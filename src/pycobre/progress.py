@@ -12,10 +12,20 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-__all__ = ["ProgressEvent", "TrainingProgress", "SimulationProgressBar", "format_duration"]
+__all__ = [
+    "ProgressEvent",
+    "TrainingProgress",
+    "SimulationProgressBar",
+    "format_duration",
+    "training_progress_event",
+    "typed_training_events",
+    "deliver",
+    "simulation_reporter",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,80 @@ class ProgressEvent:
     scenarios_total: int | None = None
     rules: tuple[Any, ...] = ()
     worker_id: int | None = None
+
+
+def _event_class() -> type:
+    """``pycobre.events.ProgressEvent`` when that module exists, else the local twin."""
+    try:
+        from pycobre.events import ProgressEvent as cls
+    except ImportError:  # pragma: no cover - events module absent
+        cls = ProgressEvent
+    return cls
+
+
+def training_progress_event(rec: Any) -> Any:
+    """The ``ProgressEvent`` of one training iteration record (spec 20 §9.1)."""
+    ub = rec.upper_bound_mean
+    return _event_class()(
+        phase="training",
+        iteration=int(rec.iteration),
+        lower_bound=float(rec.lower_bound),
+        upper_bound=float(ub),
+        upper_bound_std=float(rec.upper_bound_std),
+        ci_95=float(rec.ci_95),
+        gap=(ub - rec.lower_bound) / abs(ub) if ub else None,
+        wall_time_ms=int(rec.wall_time_ms),
+        iteration_time_ms=int(rec.time_total_ms),
+        rules=tuple(rec.rules),
+    )
+
+
+def typed_training_events(rec: Any, n_stages: int) -> list[Any]:
+    """Spec 20 §9.2 events of one iteration (built by ``pycobre.training.event_stream``)."""
+    try:
+        from pycobre.training.event_stream import typed_events_from_record
+    except ImportError:  # pragma: no cover - object layer absent: hand out the record
+        return [rec]
+    return list(typed_events_from_record(rec, n_stages))
+
+
+def _is_stop(answer: Any) -> bool:
+    name = "StopTraining"
+    return type(answer).__name__ == name or getattr(answer, "__name__", "") == name
+
+
+def deliver(callback: Callable[[Any], object], event: Any) -> bool:
+    """Call a user callback; ``True`` when it asks to stop (raises or returns StopTraining)."""
+    try:
+        return _is_stop(callback(event))
+    except Exception as exc:
+        if _is_stop(exc):
+            return True
+        raise
+
+
+def simulation_reporter(display: Any, callback: Callable[[Any], object] | None) -> Any:
+    """``progress(completed, total)`` for the simulation: drives the display and the callback."""
+    if callback is None:
+        return display
+    cls = _event_class()
+    start = time.perf_counter()
+    lock = threading.Lock()
+
+    def report(completed: int, total: int) -> None:
+        if display is not None:
+            getattr(display, "update", display)(completed, total)
+        with lock:  # callbacks are serialised even when workers report concurrently
+            callback(
+                cls(
+                    phase="simulation",
+                    wall_time_ms=int((time.perf_counter() - start) * 1e3),
+                    scenarios_complete=int(completed),
+                    scenarios_total=int(total),
+                )
+            )
+
+    return report
 
 
 def format_duration(seconds: float) -> str:

@@ -27,7 +27,15 @@ from pycobre.errors import (
     RunError,
 )
 
-__all__ = ["run", "RunContext", "prepare", "resolve_threads"]
+__all__ = [
+    "run",
+    "RunContext",
+    "prepare",
+    "resolve_threads",
+    "write_preprocessing",
+    "solver_version",
+    "hydro_models_summary",
+]
 
 log = logging.getLogger("pycobre")
 
@@ -43,17 +51,55 @@ def resolve_threads(threads: int | None, workers: int | None = None) -> int:
     return n
 
 
-#: accepted communicator names (spec 21 §6.1); workers of one process run as threads here
-BACKENDS = ("auto", "local", "process", "mpi", "shm", "tcp")
+def _communicator(backend: str) -> Any:
+    """The ``pycobre.comm`` communicator for ``backend``; ``None`` for a single process.
+
+    Unknown names raise ``CobreError(kind="IncompatibleSettings")`` (spec 21 §6.1). Workers of
+    one machine are threads; several ranks come from an MPI launcher (``mpiexec``/``srun``).
+    """
+    from pycobre.comm import create_communicator
+
+    comm = create_communicator(backend)
+    return comm if comm.size > 1 else None
 
 
-def _check_backend(backend: str) -> None:
-    if str(backend).lower() not in BACKENDS:
-        raise CobreError(
-            f"unknown backend {backend!r} (valid: {', '.join(BACKENDS)})",
-            kind="IncompatibleSettings",
-            context={"field": "backend"},
-        )
+def _distribution(comm: Any, threads: int) -> dict[str, Any]:
+    """``distribution`` of ``training/metadata.json``; unknown MPI details are left out."""
+    if comm is None:
+        return {
+            "backend": "local",
+            "world_size": 1,
+            "ranks_participated": 1,
+            "num_nodes": 1,
+            "threads_per_rank": int(threads),
+        }
+    topo = comm.topology
+    out: dict[str, Any] = {
+        "backend": "mpi",
+        "world_size": int(comm.size),
+        "ranks_participated": int(comm.size),
+        "num_nodes": max(1, len(getattr(topo, "hosts", {}) or {})),
+        "threads_per_rank": int(threads),
+    }
+    if getattr(topo, "mpi_library", None):
+        out["mpi_library"] = topo.mpi_library
+    if getattr(topo, "mpi_version", None):
+        out["mpi_standard"] = topo.mpi_version
+    job = (getattr(topo, "slurm", None) or {}).get("SLURM_JOB_ID")
+    if job:
+        out["slurm_job_id"] = job
+    return out
+
+
+def _agree(comm: Any, error: BaseException | None) -> None:
+    """With several ranks: raise on every rank if any failed (nobody waits in a collective)."""
+    if comm is None:
+        if error is not None:
+            raise error
+        return
+    from pycobre.comm import raise_if_any_failed
+
+    raise_if_any_failed(comm, error)
 
 
 def _missing_files(case: Path, exc: CobreIOError) -> str:
@@ -71,6 +117,18 @@ def _missing_files(case: Path, exc: CobreIOError) -> str:
     if not missing or all(p in str(exc) for p in missing):
         return ""
     return " (MissingFile: " + ", ".join(missing) + ")"
+
+
+@contextlib.contextmanager
+def _spmd_guard(comm: Any) -> Iterator[None]:
+    """With several ranks, an error escaping on one rank aborts the job (spec 21 §9)."""
+    if comm is None:
+        yield
+        return
+    from pycobre.comm import fail_fast
+
+    with fail_fast(comm):
+        yield
 
 
 @contextlib.contextmanager
@@ -163,7 +221,7 @@ def _scaling_report(ctx: RunContext) -> dict:
     return scaling_report(ctx.templates)
 
 
-def _write_preprocessing(ctx: RunContext, out: Path) -> None:
+def write_preprocessing(ctx: RunContext, out: Path) -> None:
     from pycobre.io.output.training import write_model_provenance, write_scaling_report
 
     cfg = ctx.system.config
@@ -200,7 +258,7 @@ def _write_fpha_planes(ctx: RunContext, out: Path) -> None:
     write_parquet_atomic(table, out / "hydro_models" / "fpha_hyperplanes.parquet")
 
 
-def _solver_version() -> str | None:
+def solver_version() -> str | None:
     try:
         import highspy
 
@@ -233,7 +291,7 @@ def run(
         )
     try:
         n_threads = resolve_threads(threads, workers)
-        _check_backend(backend)
+        comm = _communicator(backend)
         ctx = prepare(case, config_overrides)
     except CobreIOError as exc:
         raise RunError(f"{exc.kind}: {exc}{_missing_files(case, exc)}", inner=exc) from exc
@@ -242,7 +300,7 @@ def run(
     out = Path(output_dir) if output_dir is not None else case / "output"
     shutdown = _shutdown if _shutdown is not None else threading.Event()
     try:
-        with _graceful_sigint(shutdown, install=_shutdown is None):
+        with _spmd_guard(comm), _graceful_sigint(shutdown, install=_shutdown is None):
             return _run_prepared(
                 ctx,
                 out,
@@ -253,6 +311,7 @@ def run(
                 iteration_display=_iteration_display,
                 simulation_display=_simulation_display,
                 shutdown=shutdown,
+                comm=comm,
             )
     except OutputNotFoundError as exc:  # a policy to read is missing: not a write failure
         raise RunError(str(exc), inner=exc) from exc
@@ -262,52 +321,6 @@ def run(
         raise CobreIOError(f"cannot write outputs under {out}: {exc}", kind="OutputWrite") from exc
     except Exception as exc:
         raise RunError(str(exc), inner=exc) from exc
-
-
-def _progress_event(rec: Any) -> Any:
-    """``ProgressEvent`` of spec 20 §9.1 from an iteration record."""
-    events = _optional("pycobre.events")
-    cls = getattr(events, "ProgressEvent", None) if events is not None else None
-    if cls is None:
-        from pycobre.progress import ProgressEvent as cls
-    ub = rec.upper_bound_mean
-    fields = {
-        "phase": "training",
-        "iteration": rec.iteration,
-        "lower_bound": rec.lower_bound,
-        "upper_bound": ub,
-        "upper_bound_std": rec.upper_bound_std,
-        "ci_95": rec.ci_95,
-        "gap": (ub - rec.lower_bound) / abs(ub) if ub else None,
-        "wall_time_ms": rec.wall_time_ms,
-        "iteration_time_ms": rec.time_total_ms,
-        "scenarios_complete": None,
-        "scenarios_total": None,
-        "rules": tuple(rec.rules),
-        "worker_id": None,
-    }
-    return _call_with_supported(cls, **fields)
-
-
-def _is_stop(answer: Any) -> bool:
-    return type(answer).__name__ == "StopTraining" or getattr(answer, "__name__", "") == "StopTraining"
-
-
-def _deliver(callback: Callable[[Any], object], event: Any) -> bool:
-    """Call a user callback; ``True`` when it asks to stop (raises or returns StopTraining)."""
-    try:
-        return _is_stop(callback(event))
-    except Exception as exc:
-        if _is_stop(exc):
-            return True
-        raise
-
-
-def _typed_events(rec: Any, n_stages: int) -> list[Any]:
-    """Spec 20 §9.2 events of one iteration (``pycobre.training.event_stream``), else the record."""
-    mod = _optional("pycobre.training.event_stream")
-    fn = getattr(mod, "typed_events_from_record", None) if mod is not None else None
-    return [rec] if fn is None else list(fn(rec, n_stages))
 
 
 def _run_prepared(
@@ -321,9 +334,11 @@ def _run_prepared(
     iteration_display: Any,
     simulation_display: Any,
     shutdown: threading.Event | None,
+    comm: Any = None,
 ) -> dict:
     import pycobre
     from pycobre.io.output.training import write_training_outputs
+    from pycobre.progress import deliver, training_progress_event, typed_training_events
     from pycobre.sddp.checkpoint import boundary_cuts_from, read_checkpoint, write_checkpoint
     from pycobre.sddp.settings import TrainingSettings
     from pycobre.sddp.training import StopRequested, train
@@ -331,8 +346,15 @@ def _run_prepared(
     system = ctx.system
     cfg = system.config
     settings = TrainingSettings.from_config(cfg)
-    out.mkdir(parents=True, exist_ok=True)
-    _write_preprocessing(ctx, out)
+    root = comm is None or comm.rank == 0  # rank 0 alone writes files (spec 21 §9)
+    err: BaseException | None = None
+    if root:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            write_preprocessing(ctx, out)
+        except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
+            err = exc
+    _agree(comm, err)
     policy_cfg = cfg.get("policy") or {}
     policy_dir = out / str(policy_cfg.get("path") or "./policy")
     mode = str(policy_cfg.get("mode") or "fresh")
@@ -348,7 +370,7 @@ def _run_prepared(
         "output_dir": str(out.resolve()),
         "simulation": None,
         "stochastic": ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None,
-        "hydro_models": _hydro_models_summary(ctx),
+        "hydro_models": hydro_models_summary(ctx),
         "provenance": {
             k: v
             for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
@@ -395,10 +417,10 @@ def _run_prepared(
                 iteration_display.update(rec)
             stop = False
             if event_callback is not None:
-                for ev in _typed_events(rec, T):
-                    stop |= _deliver(event_callback, ev)
+                for ev in typed_training_events(rec, T):
+                    stop |= deliver(event_callback, ev)
             if progress_callback is not None:
-                stop |= _deliver(progress_callback, _progress_event(rec))
+                stop |= deliver(progress_callback, training_progress_event(rec))
             if stop:
                 raise StopRequested
 
@@ -413,33 +435,40 @@ def _run_prepared(
             boundary_cuts=boundary,
             progress_callback=on_iteration,
             shutdown=shutdown,
+            comm=comm,
         )
         sel = settings.cut_selection
-        write_training_outputs(
-            out,
-            outcome,
-            system,
-            n_state=ctx.n_state,
-            version=pycobre.__version__,
-            solver_version=_solver_version(),
-            threads=n_threads,
-            cut_selection_enabled=sel.enabled,
-            max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
-            status="complete" if outcome.error is None else "partial",
-        )
         exports = cfg.get("exports") or {}
-        try:
-            write_checkpoint(
-                policy_dir,
-                outcome,
-                ctx.n_state,
-                version=pycobre.__version__,
-                export_states=bool(exports.get("states")),
-                archive_states=bool(exports.get("states"))
-                or (sel.enabled and sel.method == "domination"),
-            )
-        except CheckpointError as exc:
-            raise CobreIOError(str(exc), kind="OutputWrite", context=exc.context) from exc
+        err = None
+        if root:
+            try:
+                write_training_outputs(
+                    out,
+                    outcome,
+                    system,
+                    n_state=ctx.n_state,
+                    version=pycobre.__version__,
+                    solver_version=solver_version(),
+                    threads=n_threads,
+                    cut_selection_enabled=sel.enabled,
+                    max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
+                    status="complete" if outcome.error is None else "partial",
+                    distribution=_distribution(comm, n_threads),
+                )
+                write_checkpoint(
+                    policy_dir,
+                    outcome,
+                    ctx.n_state,
+                    version=pycobre.__version__,
+                    export_states=bool(exports.get("states")),
+                    archive_states=bool(exports.get("states"))
+                    or (sel.enabled and sel.method == "domination"),
+                )
+            except CheckpointError as exc:
+                err = CobreIOError(str(exc), kind="OutputWrite", context=exc.context)
+            except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
+                err = exc
+        _agree(comm, err)
         if outcome.error is not None:
             raise outcome.error
         pools = outcome  # simulate() accepts the training outcome (pools and bases)
@@ -461,69 +490,50 @@ def _run_prepared(
             else "Training disabled, simulation disabled — nothing to do."
         )
     if not skip_simulation and sim_on:
-        result["simulation"] = _simulate(
-            ctx,
-            out,
-            pools,
-            policy_dir,
-            n_threads,
-            validate,
-            simulation_display,
-            result,
-            progress_callback,
-        )
-    else:
+        # the simulation runs on rank 0 (its scenarios are independent of the rank layout)
+        err = None
+        if root:
+            try:
+                result["simulation"] = _simulate(
+                    ctx,
+                    out,
+                    pools,
+                    policy_dir,
+                    n_threads,
+                    validate,
+                    simulation_display,
+                    result,
+                    progress_callback,
+                )
+            except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
+                err = exc
+        _agree(comm, err)
+        if comm is not None:
+            result["simulation"] = comm.broadcast_object(result["simulation"], root=0)
+    elif root:
         (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
 
 
-def _simulation_progress(display: Any, callback: Callable[[Any], object] | None) -> Any:
-    """``progress(completed, total)`` for simulate(): drives the display and the callback."""
-    if callback is None:
-        return display
-    import time
-
-    from pycobre.progress import ProgressEvent
-
-    events = _optional("pycobre.events")
-    cls = getattr(events, "ProgressEvent", None) or ProgressEvent
-    start = time.perf_counter()
-    lock = threading.Lock()
-
-    def report(completed: int, total: int) -> None:
-        if display is not None:
-            getattr(display, "update", display)(completed, total)
-        with lock:  # callbacks are serialised even when workers report concurrently
-            callback(
-                _call_with_supported(
-                    cls,
-                    phase="simulation",
-                    wall_time_ms=int((time.perf_counter() - start) * 1e3),
-                    scenarios_complete=int(completed),
-                    scenarios_total=int(total),
-                )
-            )
-
-    return report
-
-
-def _hydro_models_summary(ctx: RunContext) -> dict | None:
+def hydro_models_summary(ctx: RunContext) -> dict | None:
+    """``hydro_models`` of the run summary, from the first stage's resolved production data."""
     hydros = list(ctx.system.hydros)
-    if not hydros:
+    if not hydros or not ctx.templates:
         return None
     lp = _optional("pycobre.lp")
     fn = getattr(lp, "hydro_models_summary", None) if lp is not None else None
     if fn is not None:
         return fn(ctx.system, ctx.templates)
-    models = [str(getattr(h, "generation_model", "constant_productivity")) for h in hydros]
-    n_fpha = sum(m == "fpha" for m in models)
-    evap = sum(getattr(h, "evaporation_coefficients_mm", None) is not None for h in hydros)
+    data = ctx.templates[0].data.hydros
+    n = len(hydros)
+    n_fpha = int(data.is_fpha.sum())
+    n_evap = int(data.has_evaporation.sum())
     return {
-        "n_constant": len(hydros) - n_fpha,
+        "n_constant": n - n_fpha,
         "n_fpha": n_fpha,
-        "total_planes": 0,
-        "n_evaporation": evap,
-        "n_no_evaporation": len(hydros) - evap,
+        "total_planes": int(data.planes.hydro.shape[0]) if hasattr(data.planes, "hydro") else 0,
+        "n_evaporation": n_evap,
+        "n_no_evaporation": n - n_evap,
     }
 
 
@@ -538,6 +548,8 @@ def _simulate(
     result: dict,
     progress_callback: Callable[[Any], object] | None = None,
 ) -> dict | None:
+    from pycobre.progress import simulation_reporter
+
     sim_mod = _optional("pycobre.sddp.simulation")
     fn = getattr(sim_mod, "simulate", None) if sim_mod is not None else None
     if fn is None:
@@ -562,7 +574,7 @@ def _simulate(
         templates=ctx.templates,
         output_dir=out,
         threads=n_threads,
-        progress=_simulation_progress(display, progress_callback),
+        progress=simulation_reporter(display, progress_callback),
         version=pycobre.__version__,
         validate_compatibility=validate,
     )
@@ -574,3 +586,9 @@ def _simulate(
         )
     )
     return {"n_scenarios": n, "completed": int(getattr(res, "completed", n))}
+
+
+# names used by ``pycobre.training`` before these helpers were public
+_write_preprocessing = write_preprocessing
+_solver_version = solver_version
+_hydro_models_summary = hydro_models_summary

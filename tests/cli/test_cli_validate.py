@@ -130,7 +130,8 @@ def test_missing_required_file_is_io_exit_2(capsys, tmp_path):
     (case / "initial_conditions.json").unlink()
     rc, out, _ = run_cli(capsys, "validate", str(case))
     assert rc == 2
-    assert "[FileNotFound] initial_conditions.json" in out
+    assert out.splitlines()[1] == ("error: [FileNotFound] initial_conditions.json: required file "
+                                   "'initial_conditions.json' not found in case directory")
 
 
 def test_missing_directory_is_io_exit_2(capsys, tmp_path):

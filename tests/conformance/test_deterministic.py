@@ -79,6 +79,8 @@ def test_d03_cut_selection_and_budget_keep_the_optimum():
         assert r.lower_bound == pytest.approx(1_390_333.3333, abs=1e-4)
         assert r.cuts_added == 6
     assert [r.cuts_active for r in out.records] == [6, 12, 18, 18, 18, 18, 18, 18]
+    assert [len(r.selection) for r in out.records] == [2] * 8
+    assert [r.budget_evicted for r in out.records] == [0, 0, 6, 6, 6, 6, 6, 6]
     sel = out.selection_records
     assert [(s.iteration, s.stage) for s in sel] == [(k, t) for k in range(1, 9) for t in (0, 1)]
     for s in sel:

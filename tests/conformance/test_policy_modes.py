@@ -80,3 +80,68 @@ def test_simulation_only_reads_the_stored_policy(tmp_path):
     assert res["lower_bound"] == pytest.approx(23_635_000 / 9, abs=1e-4)
     assert res["simulation"] == {"n_scenarios": 2, "completed": 2}
     assert (tmp_path / "simulation" / "_SUCCESS").is_file()
+
+
+@pytest.mark.parametrize(
+    ("reference", "second"),
+    [
+        (
+            "1dtoy_resume_m2_policy",
+            {"training": {"forward_passes": 2}, "policy": {"mode": "resume"}, "limit": 6},
+        ),
+        (
+            "1dtoy_warm_start_m3_policy",
+            {
+                "training": {"forward_passes": 3},
+                "policy": {"mode": "warm_start"},
+                "exports": {"states": True},
+                "limit": 3,
+            },
+        ),
+    ],
+)
+def test_pool_layout_after_warm_start_and_resume_matches_cobre(tmp_path, reference, second):
+    """Slots, capacities, iteration labels, activity and cut ids equal Cobre's files.
+
+    The cut *values* of the first iteration after loading may differ: the terminal-stage duals
+    are degenerate and the solver path picks another vertex (spec 10 §12.1).
+    """
+    from pycobre.io.policy import read_policy
+
+    toy = D01.parents[3] / "examples" / "1dtoy"
+    ref_dir = D01.parents[2] / "interop" / "data" / reference
+    first = {
+        "training": {
+            "forward_passes": 2,
+            "stopping_rules": [{"type": "iteration_limit", "limit": 4}],
+        },
+        "simulation": {"enabled": False},
+    }
+    run(toy, tmp_path, config_overrides=first)
+    overrides = {k: v for k, v in second.items() if k != "limit"}
+    overrides["training"] = {
+        **second["training"],
+        "stopping_rules": [{"type": "iteration_limit", "limit": second["limit"]}],
+    }
+    overrides["simulation"] = {"enabled": False}
+    res = run(toy, tmp_path, config_overrides=overrides)
+    mine, ref = read_policy(tmp_path / "policy"), read_policy(ref_dir)
+    assert res["upper_bound"] == pytest.approx(ref.metadata.best_upper_bound, rel=1e-12)
+    skip = {"cobre_version", "created_at", "final_lower_bound", "best_upper_bound"}
+    assert {k: v for k, v in mine.metadata.to_dict().items() if k not in skip} == {
+        k: v for k, v in ref.metadata.to_dict().items() if k not in skip
+    }
+    for a, b in zip(mine.cuts, ref.cuts, strict=True):
+        assert (a.capacity, a.warm_start_count, a.populated_count) == (
+            b.capacity,
+            b.warm_start_count,
+            b.populated_count,
+        )
+        assert a.iterations.tolist() == b.iterations.tolist()
+        assert a.is_active.tolist() == b.is_active.tolist()
+        assert a.cut_ids.tolist() == b.cut_ids.tolist()
+        # the records loaded from the first run are Cobre's to machine precision
+        n = a.warm_start_count
+        assert a.intercepts[:n] == pytest.approx(b.intercepts[:n], rel=1e-9, abs=1e-6)
+    if ref.states is not None:
+        assert [s.count for s in mine.states] == [s.count for s in ref.states]

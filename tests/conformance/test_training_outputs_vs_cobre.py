@@ -71,7 +71,6 @@ def test_timing_row_layout(ours):
 @pytest.mark.parametrize(
     "rel",
     [
-        "model_provenance.json",
         "scaling_report.json",
         "dictionaries/state_dictionary.json",
         "dictionaries/entities.csv",
@@ -79,8 +78,6 @@ def test_timing_row_layout(ours):
     ],
 )
 def test_text_files_identical(ours, rel):
-    if rel == "model_provenance.json":
-        pytest.skip("provenance values belong to the stochastic layer (opening_tree_source)")
     assert (ours / rel).read_bytes() == (COBRE / rel).read_bytes()
 
 

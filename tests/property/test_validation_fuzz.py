@@ -1,5 +1,7 @@
 """Fuzz: replace or delete one JSON value anywhere in a valid case; ``validate`` must never
-raise and no rule may crash (an ``InternalError`` record would mean a validator bug).
+raise and no rule may crash (an ``InternalError`` record would mean a validator bug), and
+``load_case`` must agree with it: a valid case loads, an invalid one raises ``ValidationError``
+or ``CobreIOError`` (never another exception).
 
 Bounded to a few dozen examples in the default run; raise ``PYCOBRE_FUZZ_EXAMPLES`` to dig deeper.
 """
@@ -17,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.cli._cases import DETERMINISTIC, EXAMPLES
 
+from pycobre.errors import CobreIOError, ValidationError
+from pycobre.io import load_case
 from pycobre.io.validate import validate
 
 SOURCES = [EXAMPLES / "1dtoy", DETERMINISTIC / "d13-generic-constraint",
@@ -96,6 +100,12 @@ def test_validate_never_raises_on_mutated_json(data):
         case = Path(shutil.copytree(source, Path(tmp) / "case"))
         (case / rel).write_text(json.dumps(doc))
         result = validate(case)
+        try:
+            load_case(case)
+            loaded = True
+        except (ValidationError, CobreIOError):
+            loaded = False
+    assert loaded == result.valid, [str(r) for r in result.errors]
     assert isinstance(result.valid, bool)
     assert result.valid == (len(result["errors"]) == 0)
     crashes = [str(r) for r in result.records if r.kind == "InternalError"]

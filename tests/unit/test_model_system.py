@@ -136,3 +136,12 @@ def test_system_pickles_and_compares_equal(ree):
     assert clone.case_dir == ree.case_dir
     assert clone.initial_conditions.storage == ree.initial_conditions.storage
     assert not clone.resolved.hydro_spillage_cost.flags.writeable
+
+
+def test_deficit_segments_read_as_the_spec_dicts(ree):
+    """Spec 20 §5.3: ``[{"depth_mw": float | None, "cost_per_mwh": float}]``, last unbounded."""
+    segs = ree.buses[0].deficit_segments  # SUDESTE: one unbounded tier at 1420.34 $/MWh
+    assert [dict(s) for s in segs] == [{"depth_mw": None, "cost_per_mwh": 1420.34}]
+    assert segs[0] == {"depth_mw": None, "cost_per_mwh": 1420.34}
+    assert segs[0] != {"depth_mw": None, "cost_per_mwh": 1000.0}
+    assert segs[0]["cost_per_mwh"] == segs[0].cost_per_mwh == 1420.34

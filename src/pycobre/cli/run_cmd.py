@@ -60,6 +60,27 @@ def _threads(arg: int | None) -> int:
     return 1
 
 
+def _launcher_rank() -> int:
+    """This process's rank as announced by an MPI launcher (0 without one)."""
+    for key in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "SLURM_PROCID"):
+        value = os.environ.get(key)
+        if value is not None:
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def _backend_label() -> str:
+    from pycobre.comm.launcher import detect_launcher
+
+    info = detect_launcher()
+    if not info.detected:
+        return "local"
+    return f"mpi ({info.tasks} ranks)" if info.tasks else "mpi"
+
+
 def _seed_warning(case: Path) -> None:
     import json
 
@@ -127,7 +148,8 @@ def execute(args: argparse.Namespace) -> int:
     import pycobre
 
     case = Path(args.case_dir)
-    quiet = bool(args.quiet)
+    # under mpiexec/srun only rank 0 talks (spec 21 §9); the others run silently
+    quiet = bool(args.quiet) or _launcher_rank() > 0
     threads = _threads(args.threads)
     if not case.is_dir():
         raise CaseNotFoundError(f"case directory not found: {case}", context={"path": str(case)})
@@ -135,7 +157,8 @@ def execute(args: argparse.Namespace) -> int:
         print(f"pycobre v{pycobre.__version__} — SDDP hydrothermal planning", file=sys.stderr)
         _seed_warning(case)
         print(
-            f"  solver: HiGHS   backend: local   host: {socket.gethostname()}   threads: {threads}",
+            f"  solver: HiGHS   backend: {_backend_label()}   host: {socket.gethostname()}"
+            f"   threads: {threads}",
             file=sys.stderr,
         )
     handler = logging.StreamHandler(sys.stderr)

@@ -8,6 +8,7 @@ the cascade); the raw entity value is kept in an ``entity_*`` field (``None`` = 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,17 @@ class DeficitSegment:
 
     def keys(self) -> tuple[str, ...]:
         return ("depth_mw", "cost_per_mwh")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another tier or to the spec 20 dict ``{"depth_mw", "cost_per_mwh"}``."""
+        if isinstance(other, DeficitSegment):
+            return (self.depth_mw, self.cost) == (other.depth_mw, other.cost)
+        if isinstance(other, Mapping):
+            return dict(other) == {"depth_mw": self.depth_mw, "cost_per_mwh": self.cost}
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.depth_mw, self.cost))
 
 
 @dataclass(frozen=True, slots=True, repr=False)

@@ -24,6 +24,7 @@ class ManagementResult:
     #: active cuts over all stages after the strategy, before the budget (convergence column)
     cuts_active: int
     selection_records: tuple[SelectionRecord, ...]
+    budget_evicted: int | None = None  # over all stages; None without a budget
 
 
 class CutManager:
@@ -81,4 +82,5 @@ class CutManager:
         )
         for p in pools:
             p.shift_windows()
-        return ManagementResult(cuts_active, records)
+        total = sum(evicted.values()) if has_budget else None
+        return ManagementResult(cuts_active, records, total)

@@ -18,6 +18,19 @@ CONVERGED_REASONS = frozenset({"bound_stalling"})
 
 
 @dataclass(frozen=True)
+class SelectionRecord:
+    iteration: int
+    stage: int
+    cuts_populated: int
+    cuts_active_before: int
+    cuts_deactivated: int
+    cuts_active_after: int
+    selection_time_ms: float
+    budget_evicted: int | None
+    active_after_budget: int | None
+
+
+@dataclass(frozen=True)
 class IterationRecord:
     iteration: int
     lower_bound: float
@@ -41,19 +54,10 @@ class IterationRecord:
     rules: tuple[RuleResult, ...] = ()
     worker_forward_ms: tuple[float, ...] = ()
     worker_backward_ms: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class SelectionRecord:
-    iteration: int
-    stage: int
-    cuts_populated: int
-    cuts_active_before: int
-    cuts_deactivated: int
-    cuts_active_after: int
-    selection_time_ms: float
-    budget_evicted: int | None
-    active_after_budget: int | None
+    #: this iteration's cut-selection rows (empty when selection did not run)
+    selection: tuple[SelectionRecord, ...] = ()
+    #: cuts evicted by the active-cut budget this iteration (None without a budget)
+    budget_evicted: int | None = None
 
 
 @dataclass

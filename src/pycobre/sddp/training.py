@@ -3,9 +3,10 @@
 One iteration: forward pass over ``M`` trajectories -> upper-bound statistics -> backward pass
 ``T-2 .. 0`` (cuts inserted stage by stage, so earlier stages see this iteration's cuts) -> cut
 selection and budget -> lower bound -> stopping rules. Trajectories and trial points are split in
-contiguous blocks over workers; with ``threads > 1`` the blocks run in a thread pool (each worker
-holds its own LPs) and results are gathered in global index order, so the outcome does not depend
-on the number of workers.
+contiguous blocks over MPI ranks and then over the threads of a rank (each worker holds its own
+LPs and warm-start bases); results are gathered in global index order and every solve starts from
+a basis keyed by (trajectory or trial point, stage), so the outcome does not depend on the number
+of ranks or threads (spec 21 §7).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def train(
     progress_callback: Callable[[IterationRecord], object] | None = None,
     shutdown: threading.Event | None = None,
     solver_options: dict | None = None,
+    comm: Any = None,
 ) -> TrainingOutcome:
     """Train a policy for ``system`` (spec 12); returns the pools and the per-iteration records.
 
@@ -89,6 +91,7 @@ def train(
         boundary_cuts=boundary_cuts,
         progress_callback=progress_callback,
         shutdown=shutdown,
+        comm=comm,
     )
 
 
@@ -129,8 +132,13 @@ def train_problem(
     boundary_cuts: tuple[np.ndarray, np.ndarray] | None = None,
     progress_callback: Callable[[IterationRecord], object] | None = None,
     shutdown: threading.Event | None = None,
+    comm: Any = None,
 ) -> TrainingOutcome:
-    """Run the loop on a prepared problem (tests and benchmarks build the problem directly)."""
+    """Run the loop on a prepared problem (tests and benchmarks build the problem directly).
+
+    ``comm`` (a ``pycobre.comm`` communicator with more than one rank) runs the SPMD loop of
+    spec 21: every rank calls this with the same arguments and ends with identical pools.
+    """
     loop = TrainingLoop(
         problem,
         settings,
@@ -138,6 +146,7 @@ def train_problem(
         warm_start=warm_start,
         boundary_cuts=boundary_cuts,
         shutdown=shutdown,
+        comm=comm,
     )
     return loop.run(start_iteration, progress_callback)
 
@@ -154,6 +163,7 @@ class TrainingLoop:
         warm_start: Sequence[Any] | None = None,
         boundary_cuts: tuple[np.ndarray, np.ndarray] | None = None,
         shutdown: threading.Event | None = None,
+        comm: Any = None,
     ) -> None:
         self.problem = problem
         self.settings = settings
@@ -162,8 +172,11 @@ class TrainingLoop:
         self.t_start = time.perf_counter()  # the monitor's clock starts here (spec 12 §7)
         M = settings.forward_passes
         self.pools = _make_pools(problem, settings, warm_start, boundary_cuts)
-        self.workers = WorkerPool(problem, self.pools, M, threads)
-        self.lower_bound = LowerBoundEvaluator(problem, self.pools[0])
+        self.workers = WorkerPool(problem, self.pools, M, threads, comm)
+        # the lower bound is evaluated on rank 0 and broadcast (spec 21 §5.1)
+        self.lower_bound = (
+            LowerBoundEvaluator(problem, self.pools[0]) if self.workers.is_root else None
+        )
         self.cuts = CutManager(
             settings.cut_selection, problem.n_stages, fixed_terminal=boundary_cuts is not None
         )
@@ -184,8 +197,13 @@ class TrainingLoop:
     def _forward(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Trial points ``(M, T, n)`` and discounted costs ``(M,)`` in global order."""
         blocks = self.workers.run(lambda w, b: forward_pass(w, k, b))
-        trial = np.concatenate([f.trial_points for f in blocks], axis=0)
-        return trial, np.concatenate([f.costs for f in blocks])
+        trial, costs = self.workers.gather(
+            [
+                np.concatenate([f.trial_points for f in blocks], axis=0),
+                np.concatenate([f.costs for f in blocks]),
+            ]
+        )
+        return trial, costs
 
     def _backward(self, k: int, trial: np.ndarray) -> None:
         """Stages ``T-2 .. 0``: cuts inserted before the previous stage is processed."""
@@ -201,18 +219,23 @@ class TrainingLoop:
                     w, k, t, pts, b, measure, tol
                 )
             )
-            intercepts = np.concatenate([p.intercepts for p in parts])
-            coefs = np.concatenate([p.coefs for p in parts], axis=0)
+            intercepts, coefs = self.workers.gather(
+                [
+                    np.concatenate([p.intercepts for p in parts]),
+                    np.concatenate([p.coefs for p in parts], axis=0),
+                ]
+            )
             self.pools[t].insert(k, np.arange(M), intercepts, coefs)
-            for p in parts:
-                if p.binding_slots.size:
-                    self.pools[t + 1].record_binding(p.binding_slots, p.binding_counts, k)
+            succ = self.pools[t + 1]
+            hits = self.workers.binding_counts(parts, succ.high_water)
+            slots = np.flatnonzero(hits)
+            if slots.size:
+                succ.record_binding(slots, hits[slots], k)
 
     def iteration(self, k: int) -> tuple[IterationRecord, bool, str | None]:
         settings = self.settings
         T, M = self.problem.n_stages, settings.forward_passes
         stop_at_start = self._stop_requested()
-        solves_before = self.stats.total_solves()
         t0 = time.perf_counter()
         trial, costs = self._forward(k)
         ub = upper_bound_stats(costs)
@@ -225,9 +248,12 @@ class TrainingLoop:
         self.selection_records.extend(managed.selection_records)
         self.peak_active = max(self.peak_active, managed.cuts_active)
         t_sel = time.perf_counter()
-        lb = self.lower_bound.evaluate(k, self.stats)
+        it_stats = SolverStats()  # this iteration only: totals without rescanning the history
+        lb = 0.0 if self.lower_bound is None else self.lower_bound.evaluate(k, it_stats)
+        lb = self.workers.broadcast_value(lb)
         t_lb = time.perf_counter()
-        self.workers.collect_stats(self.stats)
+        self.workers.collect_stats(it_stats)
+        self.stats.merge(it_stats)
         self.lb_history.append(lb)
         wall = t_lb - self.t_start
         # a stop requested during the iteration ends training once it is complete
@@ -254,14 +280,16 @@ class TrainingLoop:
             time_backward_ms=ms(t_fwd, t_bwd),
             time_total_ms=ms(t0, t_lb),
             forward_passes=M,
-            lp_solves=self.stats.total_solves() - solves_before,
+            lp_solves=self.workers.sum_int(it_stats.total_solves()),
             cut_selection_ms=ms(t_bwd, t_sel),
             lower_bound_ms=ms(t_sel, t_lb),
             wall_time_ms=int(round(wall * 1e3)),
-            solve_time_ms=sum(c.solve_time_ms for key, c in self.stats.rows.items() if key[0] == k),
+            solve_time_ms=sum(c.solve_time_ms for c in it_stats.rows.values()),
             rules=settings.stopping.last_results,
             worker_forward_ms=fwd_ms,
             worker_backward_ms=bwd_ms,
+            selection=managed.selection_records,
+            budget_evicted=managed.budget_evicted,
         )
         self.records.append(rec)
         return rec, stop, why
@@ -283,13 +311,15 @@ class TrainingLoop:
                 while True:
                     k += 1
                     rec, stop, why = self.iteration(k)
-                    if progress_callback is not None:
+                    if progress_callback is not None and self.workers.is_root:
                         try:
                             progress_callback(rec)
                         except Exception as exc:
                             if not _is_stop_request(exc):
                                 raise
                             stop, why = True, GRACEFUL_SHUTDOWN
+                    # rank 0 decides, so time limits, callbacks and signals end every rank alike
+                    stop, why = self.workers.broadcast_object((stop, why))
                     if stop:
                         reason = why or "iteration_limit"
                         break
@@ -299,6 +329,8 @@ class TrainingLoop:
             self.workers.collect_stats(self.stats)  # the failed solve is part of the statistics
         finally:
             self.workers.close()
+        if error is None:
+            self.stats = self.workers.gather_stats(self.stats)
         return self._outcome(reason, error, start_iteration)
 
     def _outcome(

@@ -265,6 +265,7 @@ def training_metadata(
     solver_version: str | None,
     threads: int,
     status: str = "complete",
+    distribution: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The merged manifest of spec 04 §3.1 (key order as in Cobre)."""
     last = outcome.last
@@ -314,7 +315,9 @@ def training_metadata(
                 "total_active": outcome.total_cuts_active,
                 "peak_active": outcome.peak_active,
             },
-            "distribution": {
+            "distribution": dict(distribution)
+            if distribution is not None
+            else {
                 "backend": "local",
                 "world_size": 1,
                 "ranks_participated": 1,
@@ -526,6 +529,7 @@ def write_training_outputs(
     cut_selection_enabled: bool = False,
     max_ar_order: Sequence[int] | None = None,
     status: str = "complete",
+    distribution: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write every training file; ``metadata.json`` then ``_SUCCESS`` last."""
     root = Path(output_dir) / "training"
@@ -550,6 +554,7 @@ def write_training_outputs(
         solver_version=solver_version,
         threads=threads,
         status=status,
+        distribution=distribution,
     )
     write_json_atomic(root / "metadata.json", meta)
     write_success_marker(root)
