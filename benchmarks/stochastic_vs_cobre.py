@@ -13,7 +13,7 @@ For each case the reference binding (``cobre-python==0.5.1`` in a Python >= 3.12
   same value, different slope" (alternative optimal duals of a degenerate LP).
 
     python benchmarks/stochastic_vs_cobre.py                  # main: 1dtoy, 4ree, d12
-    python benchmarks/stochastic_vs_cobre.py small            # s1..s4 (tests/data/stochastic)
+    python benchmarks/stochastic_vs_cobre.py small            # s1..s5 (tests/data/stochastic)
     python benchmarks/stochastic_vs_cobre.py --iterations 1 CASE_DIR [--compat]
     python benchmarks/stochastic_vs_cobre.py --stochastic-only CASE_DIR   # artefacts only
 
@@ -51,8 +51,9 @@ PRESETS = {  # name -> (case, modeling.cobre_compat on the pycobre side)
     "s2": (_SMALL / "s2-par-history", False),
     "s3": (_SMALL / "s3-weekly-groups", True),
     "s4": (_SMALL / "s4-monthly-quarterly", True),
+    "s5": (_SMALL / "s5-halton-out-of-sample", False),
 }
-ALIASES = {"main": ["1dtoy", "4ree", "d12"], "small": ["s1", "s2", "s3", "s4"]}
+ALIASES = {"main": ["1dtoy", "4ree", "d12"], "small": ["s1", "s2", "s3", "s4", "s5"]}
 _STOCH_TABLES = {
     "noise_openings.parquet": ["stage_id", "opening_index", "entity_index"],
     "inflow_seasonal_stats.parquet": ["hydro_id", "stage_id"],
@@ -375,7 +376,7 @@ def main() -> int:
     ap.add_argument(
         "cases",
         nargs="*",
-        help="presets (1dtoy 4ree d12 s1 s2 s3 s4; aliases main, small) or case directories",
+        help="presets (1dtoy 4ree d12 s1..s5; aliases main, small) or case directories",
     )
     ap.add_argument("--venv", type=Path, default=Path("/work/venv312"))
     ap.add_argument("--iterations", type=int, help="override the iteration limit")

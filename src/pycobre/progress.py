@@ -153,8 +153,24 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.6e}"
 
 
+def _short(x: float | None) -> str:
+    """Compact bound for the live line (``6.0824e10``): 80 columns must hold a whole line."""
+    if x is None:
+        return "-"
+    mantissa, exponent = f"{x:.4e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+#: below this terminal width the live line drops the bar and the elapsed clock
+_WIDE = 110
+
+
 class TrainingProgress:
-    """Context manager; call :meth:`update` with each iteration record."""
+    """Context manager; call :meth:`update` with each iteration record.
+
+    The live (rich) display starts at the first iteration, so loading and preprocessing do not
+    show an idle bar, and :meth:`finish` ends it before the simulation bar starts.
+    """
 
     def __init__(
         self,
@@ -174,55 +190,60 @@ class TrainingProgress:
         self.color = color
         self._progress: Any = None
         self._task: Any = None
-        self._start = time.perf_counter()
         self._first_iteration: int | None = None
+        self._stamps: list[tuple[int, float]] = []  # (iteration, time) of recent updates
 
     def __enter__(self) -> TrainingProgress:
-        self._start = time.perf_counter()
-        if self.use_rich:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            console = Console(
-                file=self.stream,
-                force_terminal=True if self.color else None,
-                no_color=self.color is False,
-                width=self.width or _width(self.stream),
-            )
-            self._progress = Progress(
-                TextColumn("[bold]Training"),
-                BarColumn(bar_width=24),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[info]}"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=console,
-                transient=False,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("training", total=self.total, info="")
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """Stop the live display, leaving its last line on screen (idempotent)."""
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
 
-    def _eta(self, iteration: int) -> float | None:
-        if self.total is None or self._first_iteration is None:
+    def _start_rich(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        width = self.width or _width(self.stream)
+        console = Console(
+            file=self.stream,
+            force_terminal=True if self.color else None,
+            no_color=self.color is False,
+            width=width,
+        )
+        columns: list[Any] = [TextColumn("[bold]Training")]
+        if width >= _WIDE:
+            columns.append(BarColumn(bar_width=20))
+        columns += [MofNCompleteColumn(), TextColumn("{task.fields[info]}")]
+        if width >= _WIDE:
+            columns.append(TimeElapsedColumn())
+        columns.append(TextColumn("{task.fields[eta]}"))
+        self._progress = Progress(*columns, console=console, transient=False)
+        self._progress.start()
+        self._task = self._progress.add_task("training", total=self.total, info="", eta="")
+
+    def _eta(self, rec: Any) -> float | None:
+        """Remaining time from the pace of the last (up to 10) iterations; iterations slow down
+        as cuts accumulate, so the recent pace predicts better than the average since start."""
+        if self.total is None:
             return None
-        done = iteration - self._first_iteration + 1
-        if done <= 0:
-            return None
-        per = (time.perf_counter() - self._start) / done
+        iteration = int(rec.iteration)
+        now = time.perf_counter()
+        self._stamps.append((iteration, now))
+        del self._stamps[:-11]
+        (k0, t0), (k1, t1) = self._stamps[0], self._stamps[-1]
+        per = (t1 - t0) / (k1 - k0) if k1 > k0 else float(rec.time_total_ms) / 1e3
         return max(0.0, per * (self.total - iteration))
 
     def update(self, rec: Any) -> None:
@@ -232,17 +253,32 @@ class TrainingProgress:
             self._first_iteration = int(rec.iteration)
         gap = getattr(rec, "gap_percent", None)
         gap_s = "-" if gap is None else f"{gap:.2f}%"
+        eta = self._eta(rec)
+        eta_s = "" if eta is None else f"ETA {format_duration(eta)}"
+        if self.use_rich:
+            if self._progress is None:
+                self._start_rich()
+            info = (
+                f"LB {_short(rec.lower_bound)}  UB {_short(rec.upper_bound_mean)}  gap {gap_s}  "
+                f"{rec.time_total_ms} ms/iter"
+            )
+            self._progress.update(self._task, completed=rec.iteration, info=info, eta=eta_s)
+            return
         info = (
             f"LB {_fmt(rec.lower_bound)}  UB {_fmt(rec.upper_bound_mean)}  gap {gap_s}  "
             f"{rec.time_total_ms} ms/iter"
         )
-        if self._progress is not None:
-            self._progress.update(self._task, completed=rec.iteration, info=info)
-            return
-        eta = self._eta(int(rec.iteration))
         total = "" if self.total is None else f"/{self.total}"
-        eta_s = "" if eta is None else f"  ETA {format_duration(eta)}"
-        print(f"iteration {rec.iteration}{total}  {info}{eta_s}", file=self.stream, flush=True)
+        _print(f"iteration {rec.iteration}{total}  {info}{'  ' + eta_s if eta_s else ''}", self)
+
+
+def _print(line: str, display: Any) -> None:
+    """One plain progress line; a closed stderr (``| head``) silences the display instead of
+    failing the run."""
+    try:
+        print(line, file=display.stream, flush=True)
+    except (BrokenPipeError, ValueError):
+        display.quiet = True
 
 
 class SimulationProgressBar:
@@ -253,8 +289,14 @@ class SimulationProgressBar:
     """
 
     def __init__(
-        self, total: int | None = None, *, stream: IO[str] | None = None, quiet: bool = False
+        self,
+        total: int | None = None,
+        *,
+        stream: IO[str] | None = None,
+        quiet: bool = False,
+        after: TrainingProgress | None = None,
     ) -> None:
+        self.after = after  # its live line is closed before this bar starts (no interleaving)
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
@@ -291,6 +333,9 @@ class SimulationProgressBar:
         with self._lock:
             if total is not None:
                 self.total = total
+            if self.after is not None:
+                self.after.finish()
+                self.after = None
             if self.use_rich:
                 if self._progress is None:
                     self._start_rich()
@@ -301,4 +346,4 @@ class SimulationProgressBar:
             if done or now - self._last_print > 2.0:
                 self._last_print = now
                 total_s = "?" if self.total is None else str(self.total)
-                print(f"simulation {completed}/{total_s} scenarios", file=self.stream, flush=True)
+                _print(f"simulation {completed}/{total_s} scenarios", self)

@@ -141,12 +141,6 @@ def test_multi_resolution_upper_bound_is_the_optimum(case):
         assert rec.upper_bound_mean == pytest.approx(EXPECTED[case], rel=REL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="default mode needs the lag accumulators as state components (spec 10 §16): the LP "
-    "side exists (build_stage_templates(accumulator_state=True)) but stays off until sddp takes "
-    "n_lags and the initial state from the templates; docs/dev/requests/lp-proof.md",
-)
 @pytest.mark.parametrize("case", sorted(NEEDS_ACCUMULATOR))
 def test_multi_resolution_lower_bound_is_the_optimum(case):
     _, out = _train(case)

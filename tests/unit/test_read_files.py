@@ -74,6 +74,23 @@ def test_read_raw_collects_present_files_and_missing_records(tmp_path):
     assert raw.records[0].loader_kind == "IoError"
 
 
+def test_a_folder_in_place_of_a_file_is_never_ignored(tmp_path):
+    """A partitioned Parquet dataset (a folder) where a file is expected is reported, required
+    or optional; the optional one would otherwise silently drop its data."""
+    case = copy_case(DETERMINISTIC / "d11-water-withdrawal", tmp_path / "c")
+    (case / "constraints" / "hydro_bounds.parquet").unlink()
+    (case / "constraints" / "hydro_bounds.parquet" / "part=0").mkdir(parents=True)
+    (case / "stages.json").unlink()
+    (case / "stages.json").mkdir()
+    raw = read_raw(case)
+    assert [(r.kind, r.context["file"], r.message) for r in raw.records] == [
+        ("MissingFile", "stages.json", "'stages.json' is not a regular file in case directory"),
+        ("MissingFile", "constraints/hydro_bounds.parquet",
+         "'constraints/hydro_bounds.parquet' is not a regular file in case directory"),
+    ]
+    assert "constraints/hydro_bounds.parquet" not in raw.tables
+
+
 def test_read_raw_sorts_tables(tmp_path):
     case = copy_case(DETERMINISTIC / "d01-thermal-dispatch", tmp_path / "c")
     path = case / "scenarios" / "load_seasonal_stats.parquet"

@@ -204,3 +204,13 @@ def test_user_tree_shape_errors(tmp_path: pathlib.Path, edit, field: str, words:
         build_stochastic_model(case)
     _assert_located(info.value, "DimensionMismatch", TREE, field)
     assert words in str(info.value)
+
+
+def test_ragged_correlation_matrix(tmp_path: pathlib.Path) -> None:
+    case = _copy("s1-saa-correlated", tmp_path)
+    _set_matrix(case, [[1.0, 0.7, 0.4], [0.7, 1.0], [0.4, 0.55, 1.0]])
+    with pytest.raises(ValidationError) as info:
+        build_stochastic_model(case)
+    field = "profiles.default.correlation_groups[0].matrix"
+    _assert_located(info.value, "InvalidCorrelation", CORR, field)
+    assert "square list of numeric rows" in str(info.value)

@@ -22,7 +22,13 @@ from pycobre.stochastic.exports import noise_openings_table
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "data" / "stochastic"
 ORACLE = CASES / "cobre-0.5.1"
-NAMES = ["s1-saa-correlated", "s2-par-history", "s3-weekly-groups", "s4-monthly-quarterly"]
+NAMES = [
+    "s1-saa-correlated",
+    "s2-par-history",
+    "s3-weekly-groups",
+    "s4-monthly-quarterly",
+    "s5-halton-out-of-sample",
+]
 KEYS = ["stage_id", "opening_index", "entity_index"]
 
 
@@ -81,6 +87,7 @@ _BOUNDS = [
     ("s2-par-history", False, 2, False),  # iteration 2 states differ, UB from iteration 3
     ("s3-weekly-groups", True, 2, True),  # iteration 3: degenerate forward LP, other vertex
     ("s4-monthly-quarterly", True, 10, True),  # all iterations
+    ("s5-halton-out-of-sample", False, 10, True),  # all iterations (out-of-sample Halton)
 ]
 
 
@@ -90,7 +97,7 @@ def test_bounds_follow_cobre(
 ) -> None:
     """Same noise => same bounds while the LPs have unique optima (1e-12 relative).
 
-    Out-of-sample forward noise (s1, s3) is not exported by Cobre; the upper bound (the mean of
+    Out-of-sample forward noise (s1, s3, s5) is not exported by Cobre; the upper bound (the mean of
     the forward-pass costs) shows it is the same draw for every iteration.
     """
     from pycobre.run import run

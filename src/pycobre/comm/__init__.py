@@ -28,7 +28,7 @@ from pycobre.comm.partition import (
 )
 from pycobre.comm.reduce_op import ReduceOp
 from pycobre.comm.threads import BlockThreadPool
-from pycobre.comm.topology import ExecutionTopology
+from pycobre.comm.topology import ExecutionTopology, distribution_info
 from pycobre.comm.work_split import WorkSplit
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "create_communicator",
     "describe_failure",
     "detect_launcher",
+    "distribution_info",
     "fail_fast",
     "gather_rows",
     "install_abort_excepthook",

@@ -10,7 +10,7 @@ import os
 import socket
 from dataclasses import dataclass, field
 
-__all__ = ["ExecutionTopology", "slurm_info"]
+__all__ = ["ExecutionTopology", "distribution_info", "slurm_info"]
 
 _SLURM_KEYS = (
     "SLURM_JOB_ID",
@@ -49,3 +49,33 @@ class ExecutionTopology:
             "mpi_version": self.mpi_version,
             "slurm": dict(self.slurm),
         }
+
+
+def distribution_info(comm: object | None, threads: int) -> dict[str, object]:
+    """The ``distribution`` block of ``training/`` and ``simulation/metadata.json`` (Cobre's
+    keys); unknown MPI details are left out. ``comm`` None or of size 1 -> a local run."""
+    size = int(getattr(comm, "size", 1) or 1)
+    if comm is None or size <= 1:
+        return {
+            "backend": "local",
+            "world_size": 1,
+            "ranks_participated": 1,
+            "num_nodes": 1,
+            "threads_per_rank": int(threads),
+        }
+    topo = getattr(comm, "topology", None)
+    out: dict[str, object] = {
+        "backend": str(getattr(topo, "backend", "mpi")),
+        "world_size": size,
+        "ranks_participated": size,
+        "num_nodes": max(1, len(getattr(topo, "hosts", None) or {})),
+        "threads_per_rank": int(threads),
+    }
+    if getattr(topo, "mpi_library", None):
+        out["mpi_library"] = topo.mpi_library  # type: ignore[union-attr]
+    if getattr(topo, "mpi_version", None):
+        out["mpi_standard"] = topo.mpi_version  # type: ignore[union-attr]
+    job = (getattr(topo, "slurm", None) or {}).get("SLURM_JOB_ID")
+    if job:
+        out["slurm_job_id"] = job
+    return out

@@ -42,7 +42,7 @@ def build_stage_templates(
     lag_cut_map: str | None = None,
     boundary_cuts: bool = False,
     prescale: bool = True,
-    accumulator_state: bool = False,
+    accumulator_state: bool = True,
 ) -> list[StageTemplate]:
     """One template per study stage (built once; share them between threads).
 
@@ -52,8 +52,8 @@ def build_stage_templates(
     ``prescale`` applies Cobre's geometric scaling (hidden by StageLP).
     ``accumulator_state`` (default mode) appends the lag accumulators of spec 11 §13 to the
     state where the transition needs them, so cuts stay valid (spec 10 §16; ``lag_map.py``).
-    Off by default until the training loop reads ``template.n_lags`` (the state is then longer
-    than storages + lags); see docs/dev/requests/lp-proof.md.
+    On by default (ignored in compat mode and with a forced ``lag_cut_map``); the training loop
+    takes ``n_lags`` and the initial state from the templates.
     """
     from dataclasses import replace
 

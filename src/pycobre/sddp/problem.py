@@ -81,12 +81,19 @@ def initial_state(system: Any, stochastic: Any, n_state: int) -> np.ndarray:
     return x
 
 
-def _initial_state(system: Any, stochastic: Any, n_state: int) -> np.ndarray:
+def _initial_state(
+    system: Any, stochastic: Any, n_state: int, templates: Sequence[Any] = ()
+) -> np.ndarray:
+    """The LP's initial state (it appends the accumulator seed/buffers, spec 10 §16)."""
     try:
         from pycobre.lp import initial_state as lp_initial_state
     except ImportError:
         return initial_state(system, stochastic, n_state)
-    x = np.asarray(lp_initial_state(system, stochastic), dtype=np.float64)
+    tpls = list(templates) if templates and hasattr(templates[0], "data") else None
+    try:
+        x = np.asarray(lp_initial_state(system, stochastic, tpls), dtype=np.float64)
+    except (AttributeError, TypeError):  # synthetic systems without initial conditions
+        return initial_state(system, stochastic, n_state)
     return x if x.shape == (n_state,) else initial_state(system, stochastic, n_state)
 
 
@@ -104,7 +111,11 @@ def build_problem(
     n_stages = len(templates)
     n_state = int(templates[0].n_state)
     n_hydros = len(list(system.hydros))
-    n_lags = int(getattr(stochastic, "n_lags", (n_state - n_hydros) // max(n_hydros, 1)))
+    # the state may carry accumulator blocks after the lags (spec 10 §16): the template knows L
+    tpl_lags = getattr(templates[0], "n_lags", None) if n_stages else None
+    if tpl_lags is None:
+        tpl_lags = getattr(stochastic, "n_lags", (n_state - n_hydros) // max(n_hydros, 1))
+    n_lags = int(tpl_lags)
     if not n_hydros:
         n_lags = 0
     d = discount_factors(system, templates)
@@ -115,7 +126,7 @@ def build_problem(
     if callable(seed):
         seed = seed()
     extras = ExtraStateLayout.from_template(templates[0]) if n_stages else None
-    x0 = _initial_state(system, stochastic, n_state)
+    x0 = _initial_state(system, stochastic, n_state, templates)
     if extras is not None and extras.acc is not None and seed is not None:
         x0[extras.acc] = np.asarray(seed[0], dtype=np.float64)  # spec 11 §13.4 seed
     return TrainingProblem(

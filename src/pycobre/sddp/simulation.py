@@ -6,6 +6,12 @@ every stage LP with the policy's **active** cuts, extracts the per-entity result
 and carries the outgoing state (storages + lag update) to the next stage. Every solve starts
 from the same basis (the stage's stored one, or cold), so a scenario's result does not depend on
 which worker ran it or on the scenarios solved before it (spec 13 §8).
+
+With a ``pycobre.comm`` communicator of several ranks (spec 21 §3.5) the scenarios are split in
+contiguous blocks over the ranks (then over each rank's threads); every rank writes the
+partitions of its own scenarios, the per-scenario totals are gathered in rank (= scenario)
+order, and rank 0 alone writes the solver tables, ``metadata.json`` and ``_SUCCESS`` — the
+files are the same as those of a single-process run.
 """
 
 from __future__ import annotations
@@ -437,6 +443,7 @@ def simulate(
     keep_tables: bool | None = None,
     validate_compatibility: bool = True,
     progress: Any = None,
+    comm: Any = None,
 ) -> SimulationOutcome:
     """Simulate ``policy`` on ``system`` (spec 13); writes ``<output_dir>/simulation`` if given.
 
@@ -445,6 +452,9 @@ def simulate(
     ``num_scenarios`` defaults to ``config.simulation.num_scenarios`` (2000).
     ``progress(completed, total)`` (or ``progress.update(completed, total)``) is called after
     every scenario, possibly from worker threads (calls are serialised).
+    ``comm``: a ``pycobre.comm`` communicator; with several ranks every rank must call this
+    (SPMD) and every rank returns the full scenario-ordered costs; only rank 0 reports progress
+    (``min(local_done * R, total)``) and writes the run-level files.
     """
     if stochastic is None:
         from pycobre.stochastic import build_stochastic_model
@@ -474,16 +484,27 @@ def simulate(
         def batch(ids: np.ndarray, t: int) -> np.ndarray:
             return np.stack([stochastic.simulation_noise(int(j), t) for j in ids])
 
+    comm = comm if comm is not None and getattr(comm, "size", 1) > 1 else None
+    total = int(num_scenarios)
+    if comm is None:
+        mine: Sequence[int] = range(total)
+        n_ranks, root = 1, True
+    else:
+        from pycobre.comm import WorkSplit
+
+        split = WorkSplit.for_comm(comm, total, threads)
+        mine, n_ranks, root = split.rank_block, comm.size, comm.rank == 0
+
     writer = None
     if output_dir is not None:
         from pycobre.io.output.simulation import SimulationWriter
 
         writer = SimulationWriter.for_system(output_dir, system)
-        writer.prepare()
+        # rank 0 clears stale partitions before anybody writes new ones
+        _collective(comm, writer.prepare if root else None)
     keep = (output_dir is None) if keep_tables is None else keep_tables
 
-    total = int(num_scenarios)
-    report = getattr(progress, "update", progress)
+    report = getattr(progress, "update", progress) if root else None
     lock = threading.Lock()
     done = [0]
 
@@ -493,7 +514,7 @@ def simulate(
         if report is not None:
             with lock:
                 done[0] += 1
-                report(done[0], total)
+                report(min(done[0] * n_ranks, total), total)
 
     lag_seed = getattr(stochastic, "trajectory_initial_lags", None)
     start_state = None
@@ -509,26 +530,44 @@ def simulate(
             return x0
 
     started, t0 = _now(), time.perf_counter()
-    results, stats = simulate_problem(
-        problem,
-        cuts,
-        layouts,
-        batch,
-        range(total),
-        threads=threads,
-        bases=bases,
-        on_scenario=emit,
-        keep_tables=keep,
-        initial_state=start_state,
+    local: list[tuple[list[ScenarioResult], SolverStats]] = []
+
+    def run_mine() -> None:
+        local.append(
+            simulate_problem(
+                problem,
+                cuts,
+                layouts,
+                batch,
+                mine,
+                threads=threads,
+                bases=bases,
+                on_scenario=emit,
+                keep_tables=keep,
+                initial_state=start_state,
+            )
+        )
+
+    _collective(comm, run_mine)
+    results, stats = local[0]
+    costs = np.array([r.total_cost for r in results], dtype=np.float64)
+    comps = np.array([r.components for r in results], dtype=np.float64).reshape(
+        -1, len(COSTS_COMPONENT_COLUMNS)
     )
+    ids = np.array([r.scenario_id for r in results], dtype=np.int64)
+    if comm is not None:
+        from pycobre.comm import gather_rows
+
+        ids, costs, comps = gather_rows(comm, [ids, costs, comps], split.counts)
+        merged = SolverStats()
+        for part in comm.allgather_object(stats):  # rank order
+            merged.merge(part)
+        stats = merged
     duration = time.perf_counter() - t0
     completed = _now()
-    costs = np.array([r.total_cost for r in results])
-    cats = category_totals(
-        np.array([r.components for r in results]).reshape(-1, len(COSTS_COMPONENT_COLUMNS))
-    )
+    cats = category_totals(comps)
     outcome = SimulationOutcome(
-        scenario_ids=np.array([r.scenario_id for r in results], dtype=np.int64),
+        scenario_ids=ids,
         scenario_costs=costs,
         category_costs=cats,
         summary=summarize_costs(costs, cats),
@@ -539,12 +578,40 @@ def simulate(
         tables={r.scenario_id: r.tables for r in results if r.tables is not None},
     )
     if writer is not None:
-        _finish_outputs(writer, outcome, threads=threads, version=version)
+        _collective(
+            comm,
+            (lambda: _finish_outputs(writer, outcome, threads=threads, version=version, comm=comm))
+            if root
+            else None,
+        )
     return outcome
 
 
+def _collective(comm: Any, fn: Callable[[], object] | None) -> None:
+    """Run ``fn`` (if any) on this rank; with several ranks, every rank then raises if any
+    rank failed — the agreement doubles as the barrier between phases (nobody is left waiting
+    in a collective when one rank's work fails)."""
+    err: BaseException | None = None
+    try:
+        if fn is not None:
+            fn()
+    except Exception as exc:
+        if comm is None:
+            raise
+        err = exc
+    if comm is not None:
+        from pycobre.comm import raise_if_any_failed
+
+        raise_if_any_failed(comm, err)
+
+
 def _finish_outputs(
-    writer: Any, outcome: SimulationOutcome, *, threads: int, version: str | None
+    writer: Any,
+    outcome: SimulationOutcome,
+    *,
+    threads: int,
+    version: str | None,
+    comm: Any = None,
 ) -> None:
     from pycobre.io.output.simulation import simulation_metadata
     from pycobre.io.output.training import solver_tables
@@ -561,15 +628,17 @@ def _finish_outputs(
         solver_version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     except Exception:  # noqa: BLE001 - version is optional metadata
         solver_version = None
-    writer.finish(
-        simulation_metadata(
-            version=str(version),
-            started_at=outcome.started_at,
-            completed_at=outcome.completed_at,
-            duration_seconds=round(outcome.duration_seconds, 3),
-            total=outcome.n_scenarios,
-            completed=outcome.n_scenarios,
-            threads=threads,
-            solver_version=solver_version,
-        )
+    from pycobre.comm import distribution_info
+
+    meta = simulation_metadata(
+        version=str(version),
+        started_at=outcome.started_at,
+        completed_at=outcome.completed_at,
+        duration_seconds=round(outcome.duration_seconds, 3),
+        total=outcome.n_scenarios,
+        completed=outcome.n_scenarios,
+        threads=threads,
+        solver_version=solver_version,
     )
+    meta["distribution"] = distribution_info(comm, threads)
+    writer.finish(meta)

@@ -200,7 +200,13 @@ def parse_correlation(data: dict | None) -> CorrelationModel:
                         entity_id=e,
                     )
                 seen.add(e)
-            mat = np.asarray(g.get("matrix"), dtype=np.float64)
+            try:
+                mat = np.asarray(g.get("matrix"), dtype=np.float64)
+            except (TypeError, ValueError):
+                raise _bad(
+                    f"correlation.json: {where}.matrix must be a square list of numeric rows",
+                    field=f"{where}.matrix",
+                ) from None
             if mat.shape != (len(ids), len(ids)):
                 raise _bad(
                     f"correlation.json: {where}.matrix must be {len(ids)}x{len(ids)}", field=where

@@ -18,6 +18,9 @@ Each case is small enough to train in seconds and its bounds depend on the noise
 the trajectories of a worker (docs/dev/stochastic-vs-cobre.md); both need
 ``modeling.cobre_compat = true`` on the pycobre side (plain-shift cut map, spec 10 §11.1).
 
+* ``s5-halton-out-of-sample``: ``s1`` with ``qmc_halton`` for the tree and for the training
+  forward pass (``out_of_sample``), 4 openings, truncated negative inflows.
+
 The history of ``s2`` is d12-par-annual's (copied, not regenerated). Everything else is written
 from the constants below; rerunning the script reproduces the files exactly.
 """
@@ -191,14 +194,17 @@ def _monthly_seasons(cycle: str = "monthly") -> dict:
     }
 
 
-def s1_saa_correlated() -> None:
-    case = _fresh("s1-saa-correlated")
+def s1_saa_correlated(
+    name: str = "s1-saa-correlated", method: str | None = None, n_open: int = 5
+) -> None:
+    case = _fresh(name)
     _system(
         case,
         [_hydro(0, 400.0, 150.0, 1.0), _hydro(1, 250.0, 120.0, 0.9), _hydro(2, 150.0, 90.0, 0.8)],
         [(80.0, 30.0), (120.0, 90.0)],
     )
-    stages = [_stage(t, MONTHS[t], MONTHS[t + 1], 5, None) for t in range(6)]
+    extra = {} if method is None else {"sampling_method": method}
+    stages = [_stage(t, MONTHS[t], MONTHS[t + 1], n_open, None, **extra) for t in range(6)]
     _json(
         case / "stages.json",
         {"policy_graph": {"type": "finite_horizon", "annual_discount_rate": 0.0}, "stages": stages},
@@ -262,6 +268,8 @@ def s1_saa_correlated() -> None:
             ],
         },
     )
+    # Halton points include norm_quantile(0) = -8.21 (spec 11 §16.10): truncate negative inflows
+    method_extra = {"modeling": {"inflow_non_negativity": {"method": "truncation"}}}
     _config(
         case,
         forward=2,
@@ -272,7 +280,12 @@ def s1_saa_correlated() -> None:
             "load": {"scheme": "in_sample"},
             "ncs": {"scheme": "in_sample"},
         },
+        extra=method_extra if method == "qmc_halton" else None,
     )
+
+
+def s5_halton_out_of_sample() -> None:
+    s1_saa_correlated("s5-halton-out-of-sample", "qmc_halton", 4)
 
 
 def s2_par_history() -> None:
@@ -466,3 +479,4 @@ if __name__ == "__main__":
     s2_par_history()
     s3_weekly_groups()
     s4_monthly_quarterly()
+    s5_halton_out_of_sample()

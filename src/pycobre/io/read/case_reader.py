@@ -20,6 +20,14 @@ def read_raw(case_dir: str | pathlib.Path) -> RawCase:
     raw = RawCase(case_dir=root)
     for relpath in (CONFIG_PATH, *FILES):
         path = root / relpath
+        if path.exists() and not path.is_file():
+            # e.g. a partitioned Parquet dataset folder: never ignore it silently
+            raw.present.add(relpath)
+            raw.records.append(make_record(
+                "MissingFile", f"'{relpath}' is not a regular file in case directory",
+                file=relpath, suggestion=f"replace the folder {relpath} by a single file",
+            ))
+            continue
         if not path.is_file():
             if relpath in REQUIRED_FILES:
                 raw.records.append(

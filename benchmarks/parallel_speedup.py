@@ -1,0 +1,163 @@
+"""Training speed-up from threads (and from MPI ranks) on 4ree; Cobre's 1 vs 2 threads alongside.
+
+Every measurement is a fresh process (like Cobre's per-thread-count runs), repeated ``--runs``
+times in interleaved order; the medians of wall time and of CPU time (user+sys of the child)
+are reported. Training only (simulation off), ``--iterations`` iterations.
+
+    /work/venv/bin/python benchmarks/parallel_speedup.py [--case examples/4ree] [--iterations 40]
+        [--runs 5] [--no-cobre] [--no-ranks] [--gil]
+
+``--gil`` adds one single-thread profiling run that times every ``Highs.run()`` call (where
+HiGHS releases the GIL) and reports the Python time per LP solve spent with the GIL held —
+the part two threads cannot overlap. The bound on the thread speed-up with ``n`` threads is
+``(p + h) / max(p, (p + h) / n)`` for ``p`` Python and ``h`` HiGHS seconds (GIL-serialised
+Python work, perfectly parallel HiGHS work).
+
+Check ``uptime`` first: the figures only mean something on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COBRE_PY = Path("/work/venv312/bin/python")
+
+CHILD = r"""
+import json, sys, time
+cfg = json.loads(sys.argv[1])
+if cfg["engine"] == "cobre":
+    import cobre.run
+    t0 = time.perf_counter()
+    cobre.run.run(cfg["case"], output_dir=cfg["out"], threads=cfg["threads"], skip_simulation=True)
+    print("RESULT " + json.dumps({"wall": time.perf_counter() - t0}))
+    sys.exit(0)
+from pycobre.run import run
+prof = {"n": 0, "highs": 0.0}
+if cfg.get("gil"):
+    import pycobre.lp.solver as S
+    orig = S.HighsSolver._run_once
+    def timed(self):
+        t = time.perf_counter()
+        try:
+            return orig(self)
+        finally:
+            prof["n"] += 1
+            prof["highs"] += time.perf_counter() - t
+    S.HighsSolver._run_once = timed
+ov = {"training": {"stopping_rules": [{"type": "iteration_limit", "limit": cfg["iterations"]}]},
+      "simulation": {"enabled": False}}
+t0 = time.perf_counter()
+res = run(cfg["case"], cfg["out"], config_overrides=ov, threads=cfg["threads"])
+wall = time.perf_counter() - t0
+print("RESULT " + json.dumps({"wall": wall, "train_ms": res["total_time_ms"],
+                              "lb": res["lower_bound"].hex(), **prof}))
+"""
+
+
+def _mpiexec() -> str:
+    local = Path(sys.executable).parent / "mpiexec"
+    return str(local) if local.exists() else (shutil.which("mpiexec") or "mpiexec")
+
+
+def measure(
+    engine: str, case: str, iterations: int, threads: int, ranks: int = 1, gil: bool = False
+) -> dict:
+    """One fresh-process run: wall (s, whole process incl. start-up), training wall, CPU."""
+    py = str(COBRE_PY) if engine == "cobre" else sys.executable
+    with tempfile.TemporaryDirectory(prefix="par_speedup_") as out:
+        cfg = {
+            "engine": engine,
+            "case": case,
+            "out": out,
+            "threads": threads,
+            "iterations": iterations,
+            "gil": gil,
+        }
+        cmd = [py, "-c", CHILD, json.dumps(cfg)]
+        if ranks > 1:
+            cmd = [_mpiexec(), "-n", str(ranks), *cmd]
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{engine} run failed:\n{proc.stderr[-2000:]}")
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    res = json.loads(lines[0][7:])
+    res["process_wall"] = wall
+    res["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--case", default=str(ROOT / "examples" / "4ree"))
+    ap.add_argument("--iterations", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-cobre", action="store_true")
+    ap.add_argument("--no-ranks", action="store_true")
+    ap.add_argument("--gil", action="store_true")
+    a = ap.parse_args()
+    print(f"load before: {os.getloadavg()}  cores: {os.cpu_count()}")
+    configs = [("pycobre", 1, 1), ("pycobre", 2, 1)]
+    if not a.no_ranks:
+        configs.append(("pycobre", 1, 2))
+    if not a.no_cobre and COBRE_PY.exists():
+        configs += [("cobre", 1, 1), ("cobre", 2, 1)]
+    samples: dict[tuple, list[dict]] = {c: [] for c in configs}
+    for _ in range(a.runs):
+        for eng, threads, ranks in configs:
+            samples[(eng, threads, ranks)].append(
+                measure(eng, a.case, a.iterations, threads, ranks)
+            )
+    print(f"load after: {os.getloadavg()}")
+    med = {}
+    for (eng, threads, ranks), runs in samples.items():
+        key = "train_ms" if eng == "pycobre" else "wall"
+        scale = 1e-3 if eng == "pycobre" else 1.0
+        train = statistics.median(r[key] * scale for r in runs)
+        proc = statistics.median(r["process_wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        med[(eng, threads, ranks)] = train
+        lbs = {r.get("lb") for r in runs}
+        print(
+            f"{eng:8s} ranks={ranks} threads={threads}: training wall median {train:7.2f} s "
+            f"(all: {', '.join(f'{r[key] * scale:.2f}' for r in runs)}), process wall "
+            f"{proc:6.2f} s, CPU {cpu:6.2f} s" + (f", lb {lbs}" if eng == "pycobre" else "")
+        )
+    for eng in ("pycobre", "cobre"):
+        if (eng, 1, 1) in med and (eng, 2, 1) in med:
+            print(
+                f"{eng}: speed-up 2 threads / 1 thread = {med[(eng, 1, 1)] / med[(eng, 2, 1)]:.2f}x"
+            )
+    if ("pycobre", 1, 2) in med:
+        print(
+            f"pycobre: speed-up 2 ranks / 1 rank = {med[('pycobre', 1, 1)] / med[('pycobre', 1, 2)]:.2f}x"
+        )
+    if a.gil:
+        r = measure("pycobre", a.case, a.iterations, 1, gil=True)
+        total = r["train_ms"] * 1e-3
+        py = total - r["highs"]
+        print(
+            f"GIL profile (1 thread): {r['n']} LP solves, training {total:.2f} s, inside "
+            f"Highs.run {r['highs']:.2f} s ({1e6 * r['highs'] / r['n']:.0f} us/solve), Python with "
+            f"the GIL held {py:.2f} s ({1e6 * py / r['n']:.0f} us/solve, {100 * py / total:.0f} %); "
+            f"2-thread bound {total / max(py, total / 2):.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
