@@ -21,6 +21,7 @@ __all__ = [
     "TrainingProgress",
     "SimulationProgressBar",
     "format_duration",
+    "model_summary_lines",
     "training_progress_event",
     "typed_training_events",
     "deliver",
@@ -132,6 +133,13 @@ def format_duration(seconds: float) -> str:
     return f"{h}h {m:02d}m"
 
 
+def _clock(seconds: float) -> str:
+    """``0:01:05``: the format of rich's elapsed/remaining columns, so the live line is uniform."""
+    m, s = divmod(int(round(seconds)), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
 def _is_tty(stream: IO[str]) -> bool:
     try:
         return bool(stream.isatty())
@@ -165,6 +173,39 @@ def _short(x: float | None) -> str:
 _WIDE = 110
 
 
+def model_summary_lines(hydro_models: dict | None, provenance: dict | None) -> list[str]:
+    """Execution-info lines on the hydro models and the stochastic model (spec 06 §3 step 3),
+    from ``run()``'s ``hydro_models`` and ``training/model_provenance.json``."""
+    lines = []
+    if hydro_models:
+        n_const = int(hydro_models.get("n_constant", 0))
+        n_fpha = int(hydro_models.get("n_fpha", 0))
+        fpha = f"{n_fpha} FPHA"
+        if n_fpha:
+            fpha += f" ({int(hydro_models.get('total_planes', 0))} planes)"
+        lines.append(
+            f"  hydro models: {n_const} constant productivity, {fpha}, "
+            f"{int(hydro_models.get('n_evaporation', 0))} with evaporation"
+        )
+    if provenance:
+        path = provenance.get("estimation_path", "?")
+        parts = [
+            f"seasonal stats {provenance.get('seasonal_stats_source', '?')}",
+            f"AR {provenance.get('ar_coefficients_source', '?')}",
+        ]
+        if provenance.get("ar_method"):
+            parts[-1] += f" ({provenance['ar_method']}, max order {provenance.get('ar_max_order')})"
+        parts += [
+            f"correlation {provenance.get('correlation_source', '?')}",
+            f"opening tree {provenance.get('opening_tree_source', '?')}",
+        ]
+        fallbacks = provenance.get("white_noise_fallbacks") or []
+        if fallbacks:
+            parts.append(f"{len(fallbacks)} white-noise fallback(s)")
+        lines.append(f"  inflow model: {path} ({', '.join(parts)})")
+    return lines
+
+
 class TrainingProgress:
     """Context manager; call :meth:`update` with each iteration record.
 
@@ -192,12 +233,21 @@ class TrainingProgress:
         self._task: Any = None
         self._first_iteration: int | None = None
         self._stamps: list[tuple[int, float]] = []  # (iteration, time) of recent updates
+        self._wide = True
 
     def __enter__(self) -> TrainingProgress:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.finish()
+
+    def describe_model(self, hydro_models: dict | None, provenance: dict | None) -> None:
+        """Print the model lines of the execution info (called by ``run`` after preprocessing,
+        before the first iteration)."""
+        if self.quiet:
+            return
+        for line in model_summary_lines(hydro_models, provenance):
+            _print(line, self)
 
     def finish(self) -> None:
         """Stop the live display, leaving its last line on screen (idempotent)."""
@@ -216,22 +266,30 @@ class TrainingProgress:
         )
 
         width = self.width or _width(self.stream)
+        self._wide = width >= _WIDE
         console = Console(
             file=self.stream,
             force_terminal=True if self.color else None,
             no_color=self.color is False,
             width=width,
         )
-        columns: list[Any] = [TextColumn("[bold]Training")]
         if width >= _WIDE:
-            columns.append(BarColumn(bar_width=20))
-        columns += [MofNCompleteColumn(), TextColumn("{task.fields[info]}")]
-        if width >= _WIDE:
-            columns.append(TimeElapsedColumn())
-        columns.append(TextColumn("{task.fields[eta]}"))
+            columns: list[Any] = [
+                TextColumn("[bold]Training"),
+                BarColumn(bar_width=20),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[eta]}"),
+            ]
+        else:  # one text column: a line too long loses its tail (ETA), never the counter
+            columns = [TextColumn("[bold]Training[/bold] {task.fields[count]} "
+                                  "{task.fields[info]} {task.fields[eta]}")]
         self._progress = Progress(*columns, console=console, transient=False)
         self._progress.start()
-        self._task = self._progress.add_task("training", total=self.total, info="", eta="")
+        self._task = self._progress.add_task(
+            "training", total=self.total, info="", eta="", count=""
+        )
 
     def _eta(self, rec: Any) -> float | None:
         """Remaining time from the pace of the last (up to 10) iterations; iterations slow down
@@ -256,13 +314,20 @@ class TrainingProgress:
         eta = self._eta(rec)
         eta_s = "" if eta is None else f"ETA {format_duration(eta)}"
         if self.use_rich:
+            eta_s = "" if eta is None else f"ETA {_clock(eta)}"  # rich's own clock format
             if self._progress is None:
                 self._start_rich()
-            info = (
-                f"LB {_short(rec.lower_bound)}  UB {_short(rec.upper_bound_mean)}  gap {gap_s}  "
-                f"{rec.time_total_ms} ms/iter"
+            sep = "  " if self._wide else " "  # 80 columns hold the whole narrow line
+            info = sep.join((
+                f"LB {_short(rec.lower_bound)}",
+                f"UB {_short(rec.upper_bound_mean)}",
+                f"gap {gap_s}",
+                f"{rec.time_total_ms} ms/iter",
+            ))
+            count = f"{rec.iteration}" + ("" if self.total is None else f"/{self.total}")
+            self._progress.update(
+                self._task, completed=rec.iteration, info=info, eta=eta_s, count=count
             )
-            self._progress.update(self._task, completed=rec.iteration, info=info, eta=eta_s)
             return
         info = (
             f"LB {_fmt(rec.lower_bound)}  UB {_fmt(rec.upper_bound_mean)}  gap {gap_s}  "
@@ -295,8 +360,10 @@ class SimulationProgressBar:
         stream: IO[str] | None = None,
         quiet: bool = False,
         after: TrainingProgress | None = None,
+        color: bool | None = None,
     ) -> None:
         self.after = after  # its live line is closed before this bar starts (no interleaving)
+        self.color = color
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
@@ -316,13 +383,30 @@ class SimulationProgressBar:
 
     def _start_rich(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
+        console = Console(
+            file=self.stream,
+            force_terminal=True if self.color else None,
+            no_color=self.color is False,
+            width=_width(self.stream),
+        )
         self._progress = Progress(
             TextColumn("[bold]Simulation"),
-            BarColumn(bar_width=24),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            console=Console(file=self.stream, width=_width(self.stream)),
+            TextColumn("scenarios"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
         )
         self._progress.start()
         self._task = self._progress.add_task("simulation", total=self.total)

@@ -339,7 +339,12 @@ def _run_prepared(
     import pycobre
     from pycobre.io.output.training import write_training_outputs
     from pycobre.progress import deliver, training_progress_event, typed_training_events
-    from pycobre.sddp.checkpoint import boundary_cuts_from, read_checkpoint, write_checkpoint
+    from pycobre.sddp.checkpoint import (
+        boundary_cuts_from,
+        read_checkpoint,
+        read_resume_state,
+        write_checkpoint_with_state,
+    )
     from pycobre.sddp.settings import TrainingSettings
     from pycobre.sddp.training import StopRequested, train
 
@@ -380,7 +385,10 @@ def _run_prepared(
     pools = None
     if settings.enabled:
         warm = None
+        resume_state = None
         start_iteration = 0
+        if root:  # a marker from an earlier run must not vouch for this one (spec 00 §8)
+            (out / "training" / "_SUCCESS").unlink(missing_ok=True)
         if mode in ("warm_start", "resume"):
             log.info(
                 "Loading prior policy for warm-start training..."
@@ -392,6 +400,7 @@ def _run_prepared(
             n_loaded = max((c.n_records for c in data.cuts), default=0)
             if mode == "resume":
                 start_iteration = int(data.metadata.completed_iterations)
+                resume_state = read_resume_state(policy_dir, start_iteration)
                 log.info(
                     "Resume: loaded %d cuts per stage, resuming from iteration %d.",
                     n_loaded,
@@ -424,6 +433,15 @@ def _run_prepared(
             if stop:
                 raise StopRequested
 
+        exports = cfg.get("exports") or {}
+        sel = settings.cut_selection
+        policy_kw = {
+            "version": pycobre.__version__,
+            "export_states": bool(exports.get("states")),
+            "archive_states": bool(exports.get("states"))
+            or (sel.enabled and sel.method == "domination"),
+        }
+        hook = _checkpoint_hook(policy_cfg, policy_dir, ctx.n_state, start_iteration, policy_kw)
         outcome = train(
             system,
             stochastic=ctx.stochastic,
@@ -436,9 +454,9 @@ def _run_prepared(
             progress_callback=on_iteration,
             shutdown=shutdown,
             comm=comm,
+            checkpoint=hook,
+            resume_state=resume_state,
         )
-        sel = settings.cut_selection
-        exports = cfg.get("exports") or {}
         err = None
         if root:
             try:
@@ -455,14 +473,12 @@ def _run_prepared(
                     status="complete" if outcome.error is None else "partial",
                     distribution=_distribution(comm, n_threads),
                 )
-                write_checkpoint(
+                write_checkpoint_with_state(
                     policy_dir,
                     outcome,
                     ctx.n_state,
-                    version=pycobre.__version__,
-                    export_states=bool(exports.get("states")),
-                    archive_states=bool(exports.get("states"))
-                    or (sel.enabled and sel.method == "domination"),
+                    None if hook is None or outcome.error is not None else hook.final_state,
+                    **policy_kw,
                 )
             except CheckpointError as exc:
                 err = CobreIOError(str(exc), kind="OutputWrite", context=exc.context)
@@ -515,6 +531,45 @@ def _run_prepared(
     return result
 
 
+class _CheckpointHook:
+    """Periodic checkpoints (``policy.checkpointing``, spec 21 §11.2), written by rank 0.
+
+    Iterations ``initial_iteration, +interval, ...`` (defaults: interval 10, first = interval)
+    write the whole policy directory plus ``pycobre_resume.npz`` (bases unless
+    ``store_basis = false``) and swap it in atomically; the last iteration's state is kept for
+    the final policy write instead.
+    """
+
+    def __init__(self, cfg: dict, policy_dir: Path, n_state: int, start: int, kw: dict) -> None:
+        self.interval = max(1, int(cfg.get("interval_iterations") or 10))
+        first = cfg.get("initial_iteration")
+        self.first = self.interval if first is None else int(first)
+        self.store_basis = cfg.get("store_basis") is not False
+        self.policy_dir, self.n_state, self.start, self.kw = policy_dir, n_state, start, kw
+        self.final_state: Any = None
+
+    def __call__(self, loop: Any, k: int, last: bool) -> None:
+        from pycobre.sddp.checkpoint import capture_resume_state, write_checkpoint_with_state
+
+        state = capture_resume_state(loop, k, store_basis=self.store_basis)
+        if last:
+            self.final_state = state
+            return
+        if k < self.first or (k - self.first) % self.interval:
+            return
+        write_checkpoint_with_state(
+            self.policy_dir, loop.snapshot(self.start), self.n_state, state, **self.kw
+        )
+        log.info("checkpoint: iteration %d written to %s", k, self.policy_dir)
+
+
+def _checkpoint_hook(
+    policy_cfg: dict, policy_dir: Path, n_state: int, start: int, kw: dict
+) -> _CheckpointHook | None:
+    cfg = policy_cfg.get("checkpointing") or {}
+    return _CheckpointHook(cfg, policy_dir, n_state, start, kw) if cfg.get("enabled") else None
+
+
 def hydro_models_summary(ctx: RunContext) -> dict | None:
     """``hydro_models`` of the run summary, from the first stage's resolved production data."""
     hydros = list(ctx.system.hydros)
@@ -556,13 +611,15 @@ def _simulate(
         log.warning("simulation requested but pycobre.sddp.simulation is not available")
         (out / "simulation").mkdir(parents=True, exist_ok=True)
         return None
+    bases = None
     if pools is None:  # simulation-only: the policy comes from disk
-        from pycobre.sddp.checkpoint import read_checkpoint
+        from pycobre.sddp.checkpoint import read_checkpoint, stored_bases
 
         data = read_checkpoint(
             policy_dir, n_state=ctx.n_state, n_stages=len(ctx.templates), validate=validate
         )
         pools = data
+        bases = stored_bases(data, ctx.templates)
         result["lower_bound"] = float(data.metadata.final_lower_bound)
     import pycobre
 
@@ -577,6 +634,7 @@ def _simulate(
         progress=simulation_reporter(display, progress_callback),
         version=pycobre.__version__,
         validate_compatibility=validate,
+        bases=bases,
     )
     if isinstance(res, dict) and "n_scenarios" in res:
         return {"n_scenarios": int(res["n_scenarios"]), "completed": int(res.get("completed", 0))}

@@ -145,3 +145,72 @@ def test_pool_layout_after_warm_start_and_resume_matches_cobre(tmp_path, referen
         assert a.intercepts[:n] == pytest.approx(b.intercepts[:n], rel=1e-9, abs=1e-6)
     if ref.states is not None:
         assert [s.count for s in mine.states] == [s.count for s in ref.states]
+
+
+# -- policies written by Cobre 0.5.1, simulated by pycobre (benchmarks/interop_policy_modes.py) --
+INTEROP = D01.parents[2] / "interop" / "data"
+OPTIMA = {
+    "d02-single-hydro": 23_635_000 / 9,
+    "d03-two-hydro-cascade": 4_171_000 / 3,
+    "d04-transmission": 5_263_443_883 / 657,
+}
+
+
+def _mean_simulated_cost(out: Path) -> float:
+    import pyarrow.parquet as pq
+
+    totals = []
+    for part in sorted((out / "simulation" / "costs").glob("scenario_id=*/data.parquet")):
+        t = pq.read_table(part, columns=["immediate_cost", "discount_factor"]).to_pydict()
+        totals.append(
+            sum(c * d for c, d in zip(t["immediate_cost"], t["discount_factor"], strict=True))
+        )
+    assert len(totals) == 3
+    return sum(totals) / len(totals)
+
+
+@pytest.mark.parametrize("case", sorted(OPTIMA))
+def test_cobre_policy_simulated_by_pycobre_reaches_the_optimum(tmp_path, case):
+    short = case[:3]
+    shutil.copytree(INTEROP / f"{short}_cobre_policy", tmp_path / "policy")
+    meta = json.loads((tmp_path / "policy" / "metadata.json").read_text())
+    assert meta["cobre_version"] == "0.5.1" and meta["completed_iterations"] == 10
+    res = run(
+        D01.parent / case,
+        tmp_path,
+        config_overrides={
+            "training": {"enabled": False},
+            "simulation": {"enabled": True, "num_scenarios": 3},
+        },
+    )
+    assert res["iterations"] == 0
+    assert res["lower_bound"] == meta["final_lower_bound"]
+    assert _mean_simulated_cost(tmp_path) == pytest.approx(OPTIMA[case], rel=1e-12)
+
+
+def test_cobre_d03_policy_is_degenerate_off_its_training_vertex():
+    """Why Cobre's own simulation-only run of this policy gives 1,847,527.78 (not the optimum).
+
+    Cobre's d03 cuts value the stage-0 decision "turbine upstream water first" (upstream storage
+    72.202 hm3) exactly like the optimal one (105.12 hm3): both give theta = 365 k$ and the same
+    immediate cost, because no stored cut prices upstream storage alone. A cold-started simplex
+    picks the former; starting from the stored ``basis/stage_000.bin`` keeps the training vertex.
+    """
+    from pycobre.io import load_case
+    from pycobre.io.policy import read_policy
+    from pycobre.sddp.checkpoint import stored_bases
+    from pycobre.sddp.simulation import simulate
+
+    system = load_case(D01.parent / "d03-two-hydro-cascade")
+    policy = read_policy(INTEROP / "d03_cobre_policy")
+    cold = simulate(system, policy, num_scenarios=1)
+    warm = simulate(system, policy, num_scenarios=1, bases=stored_bases(policy, _templates(system)))
+    assert float(cold.costs[0]) == pytest.approx(1_847_527.7777777778, rel=1e-12)
+    assert float(warm.costs[0]) == pytest.approx(OPTIMA["d03-two-hydro-cascade"], rel=1e-12)
+
+
+def _templates(system):
+    from pycobre.lp import build_stage_templates
+    from pycobre.stochastic import build_stochastic_model
+
+    return list(build_stage_templates(system, build_stochastic_model(system)))

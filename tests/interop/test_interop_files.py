@@ -18,7 +18,9 @@ MANIFEST = json.loads((Path(__file__).parent / "data" / "1dtoy_cobre_manifest.js
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("interop_files", ROOT / "benchmarks" / "interop_files.py")
+    spec = importlib.util.spec_from_file_location(
+        "interop_files", ROOT / "benchmarks" / "interop_files.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -51,5 +53,7 @@ def test_comparison_reports_a_changed_schema_and_a_missing_file():
     diffs = tool.compare(MANIFEST, other)
     col = costs["schema"][0][0]
     assert "only in reference: training/_SUCCESS" in diffs
-    assert any(d.startswith(f"simulation/costs/scenario_id=*/data.parquet: column {col}:") for d in diffs)
+    assert any(
+        d.startswith(f"simulation/costs/scenario_id=*/data.parquet: column {col}:") for d in diffs
+    )
     assert len(diffs) == 2

@@ -108,3 +108,13 @@ def test_blocks_helpers():
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
            "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
     assert png_width(png) == 1
+
+
+def test_overview_upper_bound_and_time_agree_with_the_summary():
+    # 1dtoy (one forward pass): std is 0, so no "± 0" card; the training time is the summary's
+    # (sum of iteration times, 193 ms) rather than the manifest's wall time (0.254 s)
+    small = Path(__file__).resolve().parents[1] / "data" / "outputs" / "1dtoy_small"
+    html = render_html(open_run(small))
+    assert '<div class="k">upper bound</div><div class="v">5.72792e5</div>' in html
+    assert '<div class="k">training time</div><div class="v">0.2s</div>' in html
+    assert "Training complete in 0.2s (128 iterations)" in html

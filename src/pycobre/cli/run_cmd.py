@@ -111,7 +111,7 @@ def _summary(result: dict, elapsed: float, quiet: bool) -> None:
     except Exception:  # noqa: BLE001 - the report package is optional here; fall back below
         lines = None
     if lines is not None:
-        print("\n".join(lines), file=sys.stderr)
+        print("\n" + "\n".join(lines), file=sys.stderr)  # a blank line after the progress
         print(
             f"\nOutput written to {result['output_dir']} in {format_duration(elapsed)}",
             file=sys.stderr,
@@ -156,8 +156,12 @@ def execute(args: argparse.Namespace) -> int:
     if not quiet:
         print(f"pycobre v{pycobre.__version__} — SDDP hydrothermal planning", file=sys.stderr)
         _seed_warning(case)
+        from pycobre.run import solver_version
+
+        version = solver_version()
+        solver = f"HiGHS {version}" if version else "HiGHS"
         print(
-            f"  solver: HiGHS   backend: {_backend_label()}   host: {socket.gethostname()}"
+            f"  solver: {solver}   backend: {_backend_label()}   host: {socket.gethostname()}"
             f"   threads: {threads}",
             file=sys.stderr,
         )
@@ -193,15 +197,12 @@ def _execute(args: argparse.Namespace, case: Path, quiet: bool, threads: int) ->
 
         previous = signal.signal(signal.SIGINT, on_sigint)
     t0 = time.perf_counter()
-    color = getattr(args, "color", "auto")
+    color_arg = getattr(args, "color", "auto")
+    color = None if color_arg == "auto" else color_arg == "always"
     try:
         with (
-            TrainingProgress(
-                _total_iterations(case),
-                quiet=quiet,
-                color=None if color == "auto" else color == "always",
-            ) as display,
-            SimulationProgressBar(quiet=quiet) as sim_display,
+            TrainingProgress(_total_iterations(case), quiet=quiet, color=color) as display,
+            SimulationProgressBar(quiet=quiet, after=display, color=color) as sim_display,
         ):
             result = run(
                 case,
@@ -214,7 +215,10 @@ def _execute(args: argparse.Namespace, case: Path, quiet: bool, threads: int) ->
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    _summary(result, time.perf_counter() - t0, quiet)
+    try:
+        _summary(result, time.perf_counter() - t0, quiet)
+    except BrokenPipeError:  # stderr closed (`| head`): the outputs are written, nothing to say
+        pass
     return 0
 
 

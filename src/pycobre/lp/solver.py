@@ -28,6 +28,7 @@ from pycobre.lp.options import (
 INF = float(highspy.kHighsInf)
 
 _MS = highspy.HighsModelStatus
+_OPTIMAL = _MS.kOptimal
 #: Statuses that send the first attempt to the ladder (spec 12 §3.1).
 _RETRY_STATUSES = {
     _MS.kUnknown,
@@ -110,6 +111,7 @@ class Solver(Protocol):
     ) -> None: ...
     def delete_rows_from(self, first: int) -> None: ...
     def solve(self) -> SolveOutcome: ...
+    def solution(self) -> Any: ...  # object with col_value / row_dual sequences
     def col_values(self) -> np.ndarray: ...
     def row_duals(self) -> np.ndarray: ...
     def get_basis(self) -> Any: ...
@@ -221,13 +223,21 @@ class HighsSolver:
         return int(self._h.getInfoValue("simplex_iteration_count")[1])
 
     def solve(self) -> SolveOutcome:
-        """Solve warm; on a retryable failure walk the ladder of spec 12 §3.1."""
+        """Solve warm; on a retryable failure walk the ladder of spec 12 §3.1.
+
+        The first attempt is inlined: three scalar getters cost ~1 µs together, less than one
+        ``getInfo()`` (which copies the whole info struct, ~7 µs).
+        """
+        h = self._h
         self._solution = None
-        status, wall = self._run_once()
-        iters = self._iterations()
-        if status == _MS.kOptimal and wall <= FIRST_ATTEMPT_BUDGET:
+        t0 = time.perf_counter()
+        h.run()
+        status = h.getModelStatus()
+        wall = time.perf_counter() - t0
+        iters = int(h.getInfoValue("simplex_iteration_count")[1])
+        if status == _OPTIMAL and wall <= FIRST_ATTEMPT_BUDGET:
             return SolveOutcome(
-                "optimal", float(self._h.getObjectiveValue()), iters, None, 0, "optimal", wall
+                "optimal", h.getObjectiveValue(), iters, None, 0, "optimal", wall
             )
         first = status_name(status)
         if status not in _RETRY_STATUSES and status != _MS.kOptimal:
@@ -290,6 +300,13 @@ class HighsSolver:
             self._solution = self._h.getSolution()
         return self._solution
 
+    def solution(self) -> Any:
+        """The ``HighsSolution`` of the last solve (read once; ``col_value``/``row_dual`` are
+        converted to Python lists only when accessed)."""
+        if self._solution is None:
+            self._solution = self._h.getSolution()
+        return self._solution
+
     def col_values(self) -> np.ndarray:
         return np.asarray(self._sol().col_value, dtype=np.float64)
 
@@ -326,6 +343,9 @@ class HighsSolver:
                 b.col_status = cols
                 b.row_status = rows
                 b.valid = True
+                # the stored basis plus basic slacks of the new rows: a basis of this LP, so
+                # HiGHS need not treat it as alien (no re-factorisation search; measured -6 %)
+                b.alien = False
                 basis = b
         return self._h.setBasis(basis) == highspy.HighsStatus.kOk
 

@@ -10,12 +10,18 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
 import numpy as np
 
 from pycobre.errors import SolverError
-from pycobre.lp.diagnose import describe_failure
+from pycobre.lp.basis_codes import BASIC, LOWER, Basis, from_codes, nonbasic_codes
 from pycobre.lp.solver import HighsSolver, Solver
 from pycobre.lp.template import StageTemplate
+
+_HIGHS_OK = highspy.HighsStatus.kOk
+_EMPTY = np.zeros(0)
+_EMPTY.flags.writeable = False
+_NAN = float("nan")
 
 
 @dataclass
@@ -36,14 +42,6 @@ class SolveResult:
     retry_attempts: int = 0
     solve_time_s: float = 0.0
     basis_offered: bool = False
-
-
-@dataclass
-class Basis:
-    """Opaque simplex basis of a stage LP (HiGHS ``HighsBasis`` plus the cut-row count)."""
-
-    raw: Any
-    n_cuts: int
 
 
 class StageLP:
@@ -106,9 +104,25 @@ class StageLP:
             else rows
         )
         self._theta_col = tp.theta_col
+        self._theta_scale = float(tp.col_scale[tp.theta_col])
+        self._z_scale = tp.col_scale[self._z]
+        self._out_scale = tp.col_scale[self._out_idx]
+        self._state_row_scale = tp.row_scale[self._state_rows]
         self._discount = float(tp.data.discount)
         self._n_cuts = 0
         self._dirty = True
+        # bounds as the solver holds them, for basis capture as codes (basis_codes.py); the
+        # patched rows are equalities whatever their value: (0, 0) marks them fixed
+        m = tp.model
+        self._col_lo = np.array(m.col_lower, dtype=np.float64)
+        self._col_hi = np.array(m.col_upper, dtype=np.float64)
+        self._row_lo = np.array(m.row_lower, dtype=np.float64)
+        self._row_hi = np.array(m.row_upper, dtype=np.float64)
+        self._row_lo[self._patch_rows] = 0.0
+        self._row_hi[self._patch_rows] = 0.0
+        self._highs = getattr(self.solver, "highs", None)
+        self._fresh = False  # the solver holds the optimal solution of the last solve()
+        self._xraw = None  # its primal in solver space, when solve() read it
         self.last_eta_effective = np.zeros(N)
         self._last: SolveResult | None = None
 
@@ -167,8 +181,12 @@ class StageLP:
             eta_n = self._eta_at(tp.ncs_noise_pos)
             av = tp.ncs_noise_gmax * np.clip(tp.ncs_noise_mean + tp.ncs_noise_std * eta_n, 0.0, 1.0)
             hi = (av[:, None] * tp.ncs_noise_factor).ravel() / self._ncs_scale
-            self.solver.set_col_bounds(self._ncs_cols, np.zeros_like(hi), hi)
+            lo = np.zeros_like(hi)
+            self.solver.set_col_bounds(self._ncs_cols, lo, hi)
+            self._col_lo[self._ncs_cols] = lo
+            self._col_hi[self._ncs_cols] = hi
         self._dirty = False
+        self._fresh = False
 
     def _eta_at(self, pos: np.ndarray) -> np.ndarray:
         eta = self._eta
@@ -208,16 +226,46 @@ class StageLP:
             return
         self.solver.add_rows(*self._cut_rows(coefs, intercepts))
         self._n_cuts += intercepts.shape[0]
+        self._fresh = False
 
     def set_cuts(self, coefs: np.ndarray, intercepts: np.ndarray) -> None:
         """Replace all cut rows (rebuild after cut selection)."""
         self.solver.delete_rows_from(self._base_rows)
         self._n_cuts = 0
+        self._fresh = False
         self.add_cuts(coefs, intercepts)
 
     # -- basis ---------------------------------------------------------------------------
     def get_basis(self) -> Basis:
+        """The current basis; right after a solve it is captured as int8 codes (cheap)."""
+        if self._fresh and self._highs is not None:
+            codes = self._capture_codes()
+            if codes is not None:
+                return Basis(None, self._n_cuts, *codes)
         return Basis(self.solver.get_basis(), self._n_cuts)
+
+    def _capture_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Codes of the optimal basis from basic variables + solution (basis_codes.py)."""
+        ok, basic = self._highs.getBasicVariables()
+        nb, n = self._base_rows, self._base_rows + self._n_cuts
+        if ok != _HIGHS_OK or basic.shape[0] != n:
+            return None
+        sol = self.solver.solution()
+        x = self._xraw if self._xraw is not None else np.asarray(sol.col_value, dtype=np.float64)
+        cc = nonbasic_codes(
+            x, self._col_lo, self._col_hi, np.asarray(sol.col_dual, dtype=np.float64), -1.0
+        )
+        rc = np.full(n, LOWER, dtype=np.int8)  # cut rows: alpha <= row < inf
+        rc[:nb] = nonbasic_codes(
+            np.asarray(sol.row_value, dtype=np.float64)[:nb],
+            self._row_lo,
+            self._row_hi,
+            np.asarray(sol.row_dual, dtype=np.float64)[:nb],
+            1.0,
+        )
+        cc[basic[basic >= 0]] = BASIC
+        rc[-1 - basic[basic < 0]] = BASIC
+        return cc, rc
 
     def set_basis(self, basis: Basis) -> bool:
         """Install a stored basis; cut rows added since it was captured start BASIC.
@@ -227,24 +275,48 @@ class StageLP:
         depends only on (basis, LP), whatever this object solved before (determinism).
         """
         self.solver.clear_basis()
-        return self.solver.set_basis(basis.raw, self._base_rows + basis.n_cuts)
+        self._fresh = False
+        n = self._base_rows + self._n_cuts
+        stored = self._base_rows + basis.n_cuts
+        if stored == n or self._highs is None:
+            return self.solver.set_basis(basis.raw, stored)
+        cc, rc = basis.codes()
+        if cc.shape[0] != self.solver.num_cols:
+            return False
+        if rc.shape[0] < n:
+            rc = np.concatenate((rc, np.full(n - rc.shape[0], BASIC, dtype=np.int8)))
+        elif rc.shape[0] > n:
+            rc = rc[:n]
+        return self.solver.set_basis(from_codes(cc, rc), n)
 
     def free_theta(self) -> None:
         """Lift theta's upper bound (terminal stage with boundary cuts, spec 12 §13.3)."""
         c = np.array([self.template.theta_col], dtype=np.int32)
         self.solver.set_col_bounds(c, np.zeros(1), np.full(1, np.inf))
+        self._col_lo[c] = 0.0
+        self._col_hi[c] = np.inf
+        self._fresh = False
 
     def clear_basis(self) -> None:
         """Forget the solver's internal basis: the next solve starts cold (determinism)."""
         self.solver.clear_basis()
+        self._fresh = False
 
     # -- solve ---------------------------------------------------------------------------
-    def solve(self, basis: Basis | None = None) -> SolveResult:
+    def solve(
+        self, basis: Basis | None = None, *, primal: bool = True, duals: bool = True
+    ) -> SolveResult:
         """Solve with the current state/noise/cuts; raises SolverError when not optimal.
 
         ``basis=None`` keeps whatever basis the solver holds from its previous solve (warm
         between openings of one trial point); pass a stored :class:`Basis` to reinstall it, or
         call :meth:`clear_basis` first for a cold start.
+
+        ``primal=False`` (backward and lower-bound solves: objective and duals only) and
+        ``duals=False`` (forward solves: primal only) skip converting what the caller does not
+        read — the solution read is the largest Python cost per solve (spec 00 §6a).  Fields not
+        read are empty arrays (``theta``/``stage_cost`` NaN without the primal); ``extract``
+        needs a full read.
         """
         if self._dirty:
             self._apply_patches()
@@ -254,29 +326,66 @@ class StageLP:
         out = self.solver.solve()
         elapsed = time.perf_counter() - t0
         if not out.optimal:
+            self._fresh = False
             raise self._failure(out)
-        x = self.solver.col_values() * self._col_scale
-        y = self.solver.row_duals()
-        y[: self._base_rows] *= self._row_scale
-        theta = float(x[self._theta_col])
+        self._fresh = True
+        self._xraw = None
+        sol = self.solver.solution()
+        objective = out.objective
+        if primal:
+            if duals:
+                self._xraw = xr = np.asarray(sol.col_value, dtype=np.float64)
+                x = xr * self._col_scale
+                theta = float(x[self._theta_col])
+                state_out = self._state_out(x)
+                z = x[self._z].copy()
+            else:  # forward: gather first, scale only what is read (same values)
+                self._xraw = x = np.asarray(sol.col_value, dtype=np.float64)
+                theta = float(x[self._theta_col]) * self._theta_scale
+                state_out = self._state_out_raw(x)
+                z = x[self._z] * self._z_scale
+                x = _EMPTY
+            stage_cost = objective - self._discount * theta
+        else:
+            x = z = state_out = _EMPTY
+            theta = stage_cost = _NAN
+        if duals:
+            y = np.asarray(sol.row_dual, dtype=np.float64)
+            cut_duals = y[self._base_rows :].copy()
+            if primal:
+                y[: self._base_rows] *= self._row_scale
+                state_duals = y[self._state_rows].copy()
+            else:  # backward: scale only the state rows
+                state_duals = y[self._state_rows] * self._state_row_scale
+                y = _EMPTY
+        else:
+            y = state_duals = cut_duals = _EMPTY
         res = SolveResult(
-            objective=out.objective,
-            theta=theta,
-            stage_cost=out.objective - self._discount * theta,
-            state_out=self._state_out(x),
-            inflow_realised=x[self._z].copy(),
-            state_duals=y[self._state_rows].copy(),
-            cut_duals=y[self._base_rows :].copy(),
-            simplex_iterations=out.iterations,
-            primal=x,
-            row_duals=y,
-            retry_level=out.retry_level,
-            retry_attempts=out.retry_attempts,
-            solve_time_s=elapsed,
-            basis_offered=basis is not None,
+            objective,
+            theta,
+            stage_cost,
+            state_out,
+            z,
+            state_duals,
+            cut_duals,
+            out.iterations,
+            x,
+            y,
+            out.retry_level,
+            out.retry_attempts,
+            elapsed,
+            basis is not None,
         )
-        self._last = res
+        if primal and duals:
+            self._last = res
         return res
+
+    def _state_out_raw(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`_state_out` from the unscaled solver primal (scales the gathered entries)."""
+        base = x[self._out_idx] * self._out_scale
+        if self._aux_out is None:
+            return base
+        return np.concatenate([base, self._aux_out @ (x * self._col_scale)])
 
     def _state_out(self, x: np.ndarray) -> np.ndarray:
         """Plain-shift storages and lags (sddp applies spec 11 §13), then the accumulators."""
@@ -285,6 +394,8 @@ class StageLP:
         return np.concatenate([x[self._out_idx], self._aux_out @ x])
 
     def _failure(self, out) -> SolverError:
+        from pycobre.lp.diagnose import describe_failure  # after a failure only
+
         tp = self.template
         detail = describe_failure(self, out.status)
         kind = "Unbounded" if out.status == "unbounded" else (

@@ -12,14 +12,18 @@ component (cut rows).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from pycobre.lp.csc import coo_to_csc
 from pycobre.lp.layout import INF, Ranges, Triplets, block_grid
 from pycobre.lp.scaling import apply_scales, geometric_scales
 from pycobre.lp.solver import LpModel
 from pycobre.lp.stage_data import StageData
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 COST_SCALE = 1000.0
 C_VOL = 0.0036  # hm3 per (m3/s . h)
@@ -463,9 +467,7 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
     # --- assemble ------------------------------------------------------------------------
     ri, ci, vi = A.arrays()
     ncol, nrow = cols.size, rows.size
-    csc = sp.csc_matrix((vi, (ri, ci)), shape=(nrow, ncol))
-    csc.sum_duplicates()
-    csc.sort_indices()
+    a_start, a_index, a_value = coo_to_csc(ri, ci, vi, nrow, ncol)
     cost_d = cols.concat(cost, np.float64)
     col_cost = cost_d / COST_SCALE
     col_cost[c_theta] = float(data.discount)
@@ -475,9 +477,9 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
         col_upper=cols.concat(cols.upper, np.float64),
         row_lower=rows.concat(rows.lower, np.float64),
         row_upper=rows.concat(rows.upper, np.float64),
-        a_start=csc.indptr.astype(np.int32),
-        a_index=csc.indices.astype(np.int32),
-        a_value=csc.data.astype(np.float64),
+        a_start=a_start,
+        a_index=a_index,
+        a_value=a_value.astype(np.float64),
     )
 
     # --- state maps ----------------------------------------------------------------------
@@ -573,8 +575,13 @@ def build_template(data: StageData, *, prescale: bool = True) -> StageTemplate:
     )
 
 
-def _accumulator_out_map(smap, N, L, n_state, ncol, c_v, c_z, c_lag, c_aux) -> sp.csr_matrix:
-    """Sparse (n_state, ncol) map: outgoing state = map @ columns (spec 10 §16, lag_map.py)."""
+def _accumulator_out_map(smap, N, L, n_state, ncol, c_v, c_z, c_lag, c_aux):
+    """Sparse (n_state, ncol) map: outgoing state = map @ columns (spec 10 §16, lag_map.py).
+
+    SciPy is imported here only: cases with accumulator state are the rare ones.
+    """
+    import scipy.sparse as sp
+
     hN = np.arange(N)
     base = N * (1 + L)
     offsets = {}

@@ -41,9 +41,13 @@ def overview_section(run: RunFiles, fig: TrainingFigures, stats: CostStats | Non
          + (f" (converged at {fig.converged_at})" if fig.converged_at is not None else "")),
         ("termination", str(conv.get("termination_reason", "?"))),
         ("lower bound", rust_sci(fig.lower_bound)),
-        ("upper bound", f"{rust_sci(fig.upper_bound)} ± {rust_sci(fig.upper_bound_std)}"),
+        # std is 0 with one forward pass (a single sample): no "± 0" that reads as certainty
+        ("upper bound", rust_sci(fig.upper_bound) + (
+            f" ± {rust_sci(fig.upper_bound_std, 2)}" if fig.upper_bound_std > 0 else "")),
         ("gap", "n/a" if fig.gap_percent is None else f"{fig.gap_percent:.2f} %"),
-        ("training time", format_duration(float(meta.get("duration_seconds") or 0.0))),
+        # the summary's figure (sum of iteration times), so the page agrees with itself
+        ("training time", format_duration(fig.total_time_ms / 1e3 if fig.total_time_ms
+                                          else float(meta.get("duration_seconds") or 0.0))),
     ]
     if run.simulation is not None:
         scen = run.simulation.get("scenarios") or {}
@@ -71,8 +75,8 @@ def convergence_section(run: RunFiles) -> Section:
         return Section("convergence", "Convergence", note("No iteration was recorded."))
     body = image(convergence_png(conv), "lower and upper bound per iteration") + note(
         "Lower bound (first-stage LP value with the cuts of the iteration), mean forward-pass "
-        "cost with its 95 % confidence band (± 1.96·std/√forward passes) and, from 20 "
-        "iterations on, its moving average (dashed); below, the gap "
+        "cost with its 95 % confidence band (± 1.96·std/√forward passes) and, for runs of 20 "
+        "or more iterations, its moving average (dashed); below, the gap "
         "(UB − LB)/max(1, |UB|) in percent (empty where LB ≤ 0).")
     return Section("convergence", "Convergence of the bounds", body)
 
@@ -101,7 +105,7 @@ def cost_sections(costs: CostData | None, stats: CostStats | None) -> list[Secti
                  f"{100 * v['frequency']:.1f} %"] for name, v in stats.categories.items()]
     breakdown = (image(cost_breakdown_png(costs), "cost by category, component and stage")
                  + note("Category and component values are undiscounted sums over stages "
-                        "(spec 13 §5.2); the per-stage bars are discounted.")
+                        "(as in the costs table); the per-stage bars are discounted.")
                  + table(["category", "mean ($)", "max ($)", "scenarios with cost"], cat_rows,
                          numeric={1, 2, 3}))
     return [Section("cost-distribution", "Distribution of total cost", dist),

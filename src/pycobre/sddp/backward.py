@@ -50,6 +50,7 @@ def backward_stage(
     intercepts = np.empty(len(block))
     coefs = np.empty((len(block), n))
     counts = np.zeros(slp.loaded.shape[0], dtype=np.int64)
+    n_counts = counts.shape[0]
     q = np.empty(n_open)
     pis = np.empty((n_open, n))
     stats = worker.stats
@@ -60,11 +61,13 @@ def backward_stage(
         for w in range(n_open):
             lp.set_noise(openings[w])
             basis = worker.forward_bases.get((m, succ), COLD) if w == 0 else None
-            res = slp.solve(basis, stats, (iteration, "backward", succ, w, wid), scenario=m)
+            res = slp.solve(
+                basis, stats, (iteration, "backward", succ, w, wid), scenario=m, primal=False
+            )
             q[w] = res.objective
             pis[w] = res.state_duals
-            if counts.shape[0]:
-                counts += np.asarray(res.cut_duals)[: counts.shape[0]] > activity_tolerance
+            if n_counts:
+                counts += np.asarray(res.cut_duals)[:n_counts] > activity_tolerance
         alphas = q - pis @ x_hat
         intercepts[i], coefs[i] = aggregate_cut(measure, q, alphas, pis, prob_w)
     return BackwardBlock(block, intercepts, coefs, slp.loaded.copy(), counts)

@@ -7,6 +7,7 @@ boundary cuts).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,20 @@ import numpy as np
 
 from pycobre.errors import OutputNotFoundError, PolicyIncompatibleError
 
-__all__ = ["build_policy_data", "write_checkpoint", "read_checkpoint", "boundary_cuts_from"]
+log = logging.getLogger("pycobre.checkpoint")
+
+__all__ = [
+    "build_policy_data",
+    "write_checkpoint",
+    "read_checkpoint",
+    "boundary_cuts_from",
+    "lp_basis",
+    "stored_bases",
+    "capture_resume_state",
+    "restore_resume_state",
+    "read_resume_state",
+    "write_checkpoint_with_state",
+]
 
 
 def _stage_basis(basis: Any, stage: int, iteration: int, num_cut_rows: int) -> Any:
@@ -79,15 +93,16 @@ def build_policy_data(
 
 
 def write_checkpoint(policy_dir: Path, outcome: Any, n_state: int, **kw: Any) -> Path:
-    from pycobre.io.policy import write_policy
-
-    return write_policy(policy_dir, build_policy_data(outcome, n_state, **kw))
+    """Final policy of a run: the directory is replaced as a whole (see ``io.policy.swap``)."""
+    return write_checkpoint_with_state(policy_dir, outcome, n_state, None, **kw)
 
 
 def read_checkpoint(policy_dir: Path, *, n_state: int, n_stages: int, validate: bool) -> Any:
     """Read a checkpoint for warm start / resume, checking compatibility (spec 05 §5)."""
     from pycobre.io.policy import read_policy
+    from pycobre.io.policy.swap import recover_policy_dir
 
+    recover_policy_dir(policy_dir)  # a run killed between the two renames of a checkpoint swap
     if not Path(policy_dir).is_dir():
         raise OutputNotFoundError(
             f"Policy directory not found: {policy_dir}",
@@ -129,3 +144,155 @@ def boundary_cuts_from(
         )
     keep = stage.is_active
     return stage.intercepts[keep], stage.coefficients[keep]
+
+
+def lp_basis(column_status: np.ndarray, row_status: np.ndarray, base_rows: int | None) -> Any:
+    """A ``pycobre.lp`` basis from stored HiGHS status codes (spec 05 §3.1).
+
+    ``n_cuts`` = stored rows beyond the template rows; with ``base_rows`` unknown it is set so that
+    the solver always takes its resizing path (extra rows dropped, missing cut rows basic).
+    """
+    import highspy
+
+    from pycobre.lp.stage_lp import Basis
+
+    raw = highspy.HighsBasis()
+    raw.col_status = [highspy.HighsBasisStatus(int(s)) for s in column_status]
+    raw.row_status = [highspy.HighsBasisStatus(int(s)) for s in row_status]
+    raw.valid = True
+    raw.alien = False
+    n_cuts = -1 if base_rows is None else int(len(row_status)) - int(base_rows)
+    return Basis(raw, n_cuts)
+
+
+def stored_bases(data: Any, templates: list[Any]) -> list[Any] | None:
+    """The policy's ``basis/stage_NNN.bin`` as warm-start bases for simulating it (spec 13 §3).
+
+    Why: a policy is only a lower approximation of the future cost; away from the training
+    trajectory its stage LPs can be degenerate (several optimal vertices of the *approximate*
+    problem, of different true cost). Starting each stage from the basis training ended with puts
+    the simplex on the vertex training visited, as an in-process simulation after training does
+    (d03: Cobre's policy from a cold start 1,847,527.78, from its stored bases 1,390,333.33).
+    Columns must match the stage LP, else the stage starts cold.
+    """
+    bases = list(getattr(data, "bases", None) or [])
+    if not any(b is not None for b in bases):
+        return None
+    out: list[Any] = []
+    for t, tpl in enumerate(templates):
+        b = bases[t] if t < len(bases) else None
+        n_cols = getattr(getattr(tpl, "model", None), "num_cols", None)
+        if b is None or (n_cols is not None and int(n_cols) != int(b.column_status.shape[0])):
+            out.append(None)
+            continue
+        out.append(lp_basis(b.column_status, b.row_status, getattr(tpl, "num_rows", None)))
+    return out
+
+
+# -- periodic checkpoints and exact resume (spec 21 §11) ----------------------------------------
+_ACTIVITY = (
+    "populated",
+    "active_count",
+    "last_active_iter",
+    "active_window",
+    "iteration_generated",
+)
+
+
+def _stored(basis: Any) -> Any:
+    from pycobre.io.policy.resume_state import StoredBasis
+
+    raw = getattr(basis, "raw", basis)
+    return StoredBasis(
+        np.array([int(s) for s in raw.col_status], dtype=np.uint8),
+        np.array([int(s) for s in raw.row_status], dtype=np.uint8),
+        int(getattr(basis, "n_cuts", -1)),
+    )
+
+
+def capture_resume_state(loop: Any, iteration: int, *, store_basis: bool = True) -> Any:
+    """What the loop carries into iteration ``iteration + 1`` besides the cuts (this process)."""
+    from pycobre.io.policy.resume_state import ResumeState
+
+    fwd: dict[tuple[int, int], Any] = {}
+    lb_basis = None
+    if store_basis:
+        for worker in loop.workers.workers:
+            for key, b in worker.forward_bases.items():
+                fwd[key] = _stored(b)
+        if loop.lower_bound is not None and not loop.lower_bound._first:
+            lb_basis = _stored(loop.lower_bound.slp.lp.get_basis())
+    activity = [
+        {name: getattr(p, name)[: p.high_water].copy() for name in _ACTIVITY} for p in loop.pools
+    ]
+    return ResumeState(
+        completed_iterations=int(iteration),
+        forward_bases=fwd,
+        lower_bound_basis=lb_basis,
+        lb_history=np.asarray(loop.lb_history, dtype=np.float64),
+        activity=activity,
+    )
+
+
+def restore_resume_state(loop: Any, state: Any) -> None:
+    """Put a captured state back into a freshly built loop whose pools hold the loaded cuts.
+
+    Loaded cuts keep their slots (cut files store slots ``0..high_water-1`` in order), so the
+    activity counters map one to one; bases go to every local worker (a worker only reads the
+    trajectories of its own block). The lower-bound LP gets every stored stage-0 cut, active or
+    not, as the uninterrupted run's append-only LP has them.
+    """
+    from pycobre.lp.stage_lp import Basis
+
+    def lp_b(sb: Any) -> Basis:
+        return Basis(lp_basis(sb.column_status, sb.row_status, None).raw, sb.n_cuts)
+
+    for pool, arrays in zip(loop.pools, state.activity, strict=False):
+        for name, arr in arrays.items():
+            n = min(arr.shape[0], pool.high_water)
+            getattr(pool, name)[:n] = arr[:n]
+    bases = {k: lp_b(b) for k, b in state.forward_bases.items()}
+    for worker in loop.workers.workers:
+        worker.forward_bases.update(bases)
+    loop.lb_history[:] = [float(x) for x in state.lb_history]
+    lb = loop.lower_bound
+    if lb is not None:
+        lb.slp._generation = 0  # append every populated slot, not only the active ones
+        if state.lower_bound_basis is not None:
+            lb.slp.sync()
+            if lb.slp.lp.set_basis(lp_b(state.lower_bound_basis)):
+                lb._first = False
+
+
+def read_resume_state(policy_dir: Path, completed_iterations: int) -> Any:
+    """The ``pycobre_resume.npz`` of a checkpoint if it belongs to it, else ``None``."""
+    from pycobre.io.policy.resume_state import RESUME_FILE, decode_resume_state
+
+    path = Path(policy_dir) / RESUME_FILE
+    if not path.is_file():
+        return None
+    try:
+        state = decode_resume_state(path.read_bytes())
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("ignoring %s: %s", path, exc)
+        return None
+    if state.completed_iterations != int(completed_iterations):
+        log.warning(
+            "ignoring %s: written at iteration %d, checkpoint has %d",
+            path,
+            state.completed_iterations,
+            completed_iterations,
+        )
+        return None
+    return state
+
+
+def write_checkpoint_with_state(
+    policy_dir: Path, outcome: Any, n_state: int, resume_state: Any = None, **kw: Any
+) -> Path:
+    """Write the policy (plus the resume state, if given) by swapping the whole directory."""
+    from pycobre.io.policy.resume_state import RESUME_FILE, encode_resume_state
+    from pycobre.io.policy.swap import replace_policy_dir
+
+    extras = {} if resume_state is None else {RESUME_FILE: encode_resume_state(resume_state)}
+    return replace_policy_dir(policy_dir, build_policy_data(outcome, n_state, **kw), extras)

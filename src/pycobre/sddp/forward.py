@@ -55,7 +55,9 @@ def forward_pass(worker: Worker, iteration: int, scenarios: range) -> ForwardBlo
             lp.set_state(x)
             lp.set_noise(noise[t][i] if noise is not None else prob.forward_noise(iteration, m, t))
             basis = worker.forward_bases.get((m, t), COLD)
-            res = slp.solve(basis, stats, (iteration, "forward", t, None, None), scenario=m)
+            res = slp.solve(
+                basis, stats, (iteration, "forward", t, None, None), scenario=m, duals=False
+            )
             worker.forward_bases[(m, t)] = lp.get_basis()
             total += prob.cumulative_discount[t] * res.stage_cost * COST_SCALE
             x_out = np.array(res.state_out, dtype=np.float64, copy=True)

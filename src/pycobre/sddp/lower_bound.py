@@ -40,7 +40,9 @@ class LowerBoundEvaluator:
             lp.set_noise(openings[w])
             basis = COLD if self._first else None
             self._first = False
-            res = self.slp.solve(basis, stats, (iteration, "lower_bound", -1, None, None))
+            res = self.slp.solve(
+                basis, stats, (iteration, "lower_bound", -1, None, None), primal=False, duals=False
+            )
             q[w] = res.objective
         p = np.full(n_open, 1.0 / n_open)
         mu = prob.risk_measures[0].weights(q, p)

@@ -7,6 +7,7 @@ Counters are plain dict entries keyed by the row key — one dict update per LP 
 from __future__ import annotations
 
 from collections import defaultdict
+from copy import copy
 from dataclasses import dataclass, field
 
 __all__ = ["SolveCounters", "SolverStats", "COUNTER_FIELDS"]
@@ -88,9 +89,39 @@ class SolverStats:
         if ok and retry_level is not None and key[1] != "backward":
             self.histogram[(key[0], key[1], key[2], int(retry_level))] += 1
 
+    def record_ok(
+        self,
+        key: Key,
+        simplex_iterations: int,
+        solve_ms: float,
+        basis_offered: bool,
+        retry_attempts: int,
+        retry_level: int | None,
+    ) -> None:
+        """:meth:`record` of a successful solve, positional and branch-light (once per LP)."""
+        c = self.rows[key]
+        c.lp_solves += 1
+        c.lp_successes += 1
+        c.simplex_iterations += simplex_iterations
+        c.solve_time_ms += solve_ms
+        if basis_offered:
+            c.basis_offered += 1
+            # Cobre counts a stored basis installed into a forward solve as a reconstruction
+            if key[1] == "forward":
+                c.basis_reconstructions += 1
+        if retry_attempts:
+            c.retry_attempts += retry_attempts
+            c.lp_retries += 1
+        if retry_level is not None and key[1] != "backward":
+            self.histogram[(key[0], key[1], key[2], int(retry_level))] += 1
+
     def merge(self, other: SolverStats) -> None:
+        rows = self.rows
         for key, c in other.rows.items():
-            mine = self.rows[key]
+            mine = rows.get(key)
+            if mine is None:  # most keys are new (they carry the iteration): copy, no re-add
+                rows[key] = copy(c)
+                continue
             for name in COUNTER_FIELDS:
                 setattr(mine, name, getattr(mine, name) + getattr(c, name))
         for key, n in other.histogram.items():

@@ -7,6 +7,7 @@ the error context (iteration, scenario, opening) that only the training loop kno
 
 from __future__ import annotations
 
+import inspect
 import time
 from typing import Any
 
@@ -31,6 +32,16 @@ class PooledStageLP:
         self._generation = -1
         self._high_water = 0
         self._theta_freed = False
+        try:
+            params = inspect.signature(lp.solve).parameters
+        except (TypeError, ValueError):
+            params = {}
+        #: the LP can skip reading the primal or the duals (pycobre.lp.StageLP)
+        self._partial = "primal" in params and "duals" in params
+        clear = getattr(lp, "clear_basis", None) or getattr(
+            getattr(lp, "solver", None), "clear_basis", None
+        )
+        self._clear = clear
 
     # -- cuts ------------------------------------------------------------------------------
     def sync(self) -> None:
@@ -95,21 +106,27 @@ class PooledStageLP:
         key: Key,
         *,
         scenario: int | None = None,
+        primal: bool = True,
+        duals: bool = True,
     ) -> Any:
-        """Solve with ``basis`` (a stored basis, ``None`` = keep solver state, ``COLD``)."""
+        """Solve with ``basis`` (a stored basis, ``None`` = keep solver state, ``COLD``).
+
+        ``primal=False`` / ``duals=False`` are passed on to LPs that support partial reads
+        (backward and lower-bound solves need no primal, forward solves no duals).
+        """
         lp = self.lp
         if basis is COLD:
             # First solve of a unit: start from a clean solver, never from what this LP object
             # solved before (determinism across workers). StageLP clears on a stored basis itself.
-            clear = getattr(lp, "clear_basis", None) or getattr(
-                getattr(lp, "solver", None), "clear_basis", None
-            )
-            if clear is not None:
-                clear()
+            if self._clear is not None:
+                self._clear()
             basis = None
         t0 = time.perf_counter()
         try:
-            res = lp.solve(basis)
+            if self._partial and not (primal and duals):
+                res = lp.solve(basis, primal=primal, duals=duals)
+            else:
+                res = lp.solve(basis)
         except SolverError as exc:
             elapsed = (time.perf_counter() - t0) * 1e3
             stats.record(
@@ -134,18 +151,13 @@ class PooledStageLP:
             if opening is not None:
                 exc.context.setdefault("opening", opening)
             raise
-        elapsed = (time.perf_counter() - t0) * 1e3
         solve_s = getattr(res, "solve_time_s", None)
-        stats.record(
+        stats.record_ok(
             key,
-            ok=True,
-            simplex_iterations=int(getattr(res, "simplex_iterations", 0) or 0),
-            solve_ms=elapsed if solve_s is None else 1e3 * float(solve_s),
-            set_bounds_ms=0.0,
-            basis_offered=basis is not None,
-            retry_attempts=int(getattr(res, "retry_attempts", 0) or 0),
-            retry_level=getattr(res, "retry_level", None),
-            # Cobre counts a stored basis installed into a forward solve as a reconstruction
-            basis_reconstructed=basis is not None and key[1] == "forward",
+            int(getattr(res, "simplex_iterations", 0) or 0),
+            (time.perf_counter() - t0) * 1e3 if solve_s is None else 1e3 * solve_s,
+            basis is not None,
+            int(getattr(res, "retry_attempts", 0) or 0),
+            getattr(res, "retry_level", None),
         )
         return res

@@ -33,9 +33,13 @@ from pycobre.sddp.solver_stats import SolverStats
 from pycobre.sddp.stopping import GRACEFUL_SHUTDOWN, MonitorState
 from pycobre.sddp.worker_pool import WorkerPool
 
-__all__ = ["train", "train_problem", "TrainingLoop", "StopRequested"]
+__all__ = ["train", "train_problem", "TrainingLoop", "StopRequested", "CheckpointHook"]
 
 log = logging.getLogger("pycobre.training")
+
+
+#: ``hook(loop, iteration, last)`` after each completed iteration (periodic checkpoints)
+CheckpointHook = Callable[["TrainingLoop", int, bool], None]
 
 
 class StopRequested(Exception):  # noqa: N818 - mirrors pycobre.events.StopTraining
@@ -64,12 +68,17 @@ def train(
     shutdown: threading.Event | None = None,
     solver_options: dict | None = None,
     comm: Any = None,
+    checkpoint: CheckpointHook | None = None,
+    resume_state: Any = None,
 ) -> TrainingOutcome:
     """Train a policy for ``system`` (spec 12); returns the pools and the per-iteration records.
 
     ``warm_start``: per-stage stored cut records (``StageCuts``-like: ``intercepts``,
     ``coefficients``, ``is_active``) that fill the first slots of each pool; with
     ``start_iteration > 0`` iterations continue at ``start_iteration + 1`` (resume).
+    ``checkpoint(loop, k, last)`` runs on rank 0 after every completed iteration (``last``: the
+    loop stops after it); ``resume_state`` (``pycobre.io.policy.resume_state.ResumeState``) restores
+    what an uninterrupted run would carry into iteration ``start_iteration + 1``.
     """
     config = dict(system.config if config is None else config)
     settings = TrainingSettings.from_config(config)
@@ -92,6 +101,8 @@ def train(
         progress_callback=progress_callback,
         shutdown=shutdown,
         comm=comm,
+        checkpoint=checkpoint,
+        resume_state=resume_state,
     )
 
 
@@ -133,6 +144,8 @@ def train_problem(
     progress_callback: Callable[[IterationRecord], object] | None = None,
     shutdown: threading.Event | None = None,
     comm: Any = None,
+    checkpoint: CheckpointHook | None = None,
+    resume_state: Any = None,
 ) -> TrainingOutcome:
     """Run the loop on a prepared problem (tests and benchmarks build the problem directly).
 
@@ -148,7 +161,11 @@ def train_problem(
         shutdown=shutdown,
         comm=comm,
     )
-    return loop.run(start_iteration, progress_callback)
+    if resume_state is not None:
+        from pycobre.sddp.checkpoint import restore_resume_state
+
+        restore_resume_state(loop, resume_state)
+    return loop.run(start_iteration, progress_callback, checkpoint)
 
 
 class TrainingLoop:
@@ -299,6 +316,7 @@ class TrainingLoop:
         self,
         start_iteration: int = 0,
         progress_callback: Callable[[IterationRecord], object] | None = None,
+        checkpoint: CheckpointHook | None = None,
     ) -> TrainingOutcome:
         reason = "iteration_limit"
         error: BaseException | None = None
@@ -320,6 +338,8 @@ class TrainingLoop:
                             stop, why = True, GRACEFUL_SHUTDOWN
                     # rank 0 decides, so time limits, callbacks and signals end every rank alike
                     stop, why = self.workers.broadcast_object((stop, why))
+                    if checkpoint is not None and self.workers.is_root:
+                        checkpoint(self, k, bool(stop))
                     if stop:
                         reason = why or "iteration_limit"
                         break
@@ -332,6 +352,10 @@ class TrainingLoop:
         if error is None:
             self.stats = self.workers.gather_stats(self.stats)
         return self._outcome(reason, error, start_iteration)
+
+    def snapshot(self, start_iteration: int) -> TrainingOutcome:
+        """The outcome as it stands after the last completed iteration (periodic checkpoints)."""
+        return self._outcome("checkpoint", None, start_iteration)
 
     def _outcome(
         self, reason: str, error: BaseException | None, start_iteration: int

@@ -37,7 +37,8 @@ class Policy:
         """Policy directory, or an output directory holding ``policy/`` or ``training/policy/``."""
         from pycobre.results.policy import find_policy_dir
 
-        return Policy(read_policy(find_policy_dir(path), load_states=False))
+        # states too: a load-save round trip must not drop the visited-states archive
+        return Policy(read_policy(find_policy_dir(path)))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         try:
