@@ -13,7 +13,7 @@ For each deterministic case (``tests/data/deterministic``):
 The table shows the mean simulated cost (per scenario: sum over stages of
 ``immediate_cost * discount_factor`` from ``simulation/costs``) next to the hand-derived optimum
 of ``EXPECTED.md``. Cobre's steps run in ``/work/venv312`` through ``_cobre`` sub-commands of
-this script (pycobre never imports ``cobre``). ``--write-fixtures`` copies Cobre's trained
+this script (pycobre never imports ``cobre``). ``--explain-d03`` adds the evidence for Cobre's d03 quirk (see ``explain_d03``). ``--write-fixtures`` copies Cobre's trained
 policies to ``tests/interop/data/<case>_cobre_policy`` (used by ``tests/conformance/
 test_policy_modes.py``).
 """
@@ -53,6 +53,8 @@ def _cobre(mode: str, case: Path, out: Path, policy: Path | None, scenarios: int
         sim = cfg.setdefault("simulation", {})
         if mode == "train":
             sim["enabled"] = False
+        elif mode == "full":
+            sim.update(enabled=True, num_scenarios=scenarios)
         else:
             cfg.setdefault("training", {})["enabled"] = False
             sim.update(enabled=True, num_scenarios=scenarios)
@@ -110,6 +112,76 @@ def mean_simulated_cost(out: Path) -> float:
     return sum(totals) / len(totals)
 
 
+def _solver_row(out: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(out / "simulation" / "solver" / "iterations.parquet").to_pydict()
+    return {k: int(sum(t[k])) for k in ("lp_solves", "basis_offered", "simplex_iterations")}
+
+
+def _stage0_storage(out: Path) -> list[float]:
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(out / "simulation" / "hydros" / "scenario_id=0000" / "data.parquet")
+    d = t.to_pydict()
+    return [
+        round(v, 6) for v, s in zip(d["storage_final_hm3"], d["stage_id"], strict=True) if s == 0
+    ]
+
+
+def explain_d03(w: Path, scenarios: int) -> None:
+    """Why Cobre's simulation-only run of its own d03 policy misses the optimum.
+
+    Compares (solver totals, stage-0 end storages, mean cost): Cobre in-run simulation (training
+    bases in memory), Cobre simulation-only with and without the policy's ``basis/`` files, and
+    pycobre on Cobre's policy with the stored bases installed as they are vs. with every cut row
+    made BASIC (what Cobre's reconstruction amounts to on this case).
+    """
+    from pycobre.io import load_case
+    from pycobre.io.policy import read_policy
+    from pycobre.lp import build_stage_templates
+    from pycobre.sddp.checkpoint import lp_basis
+    from pycobre.sddp.simulation import simulate
+    from pycobre.stochastic import build_stochastic_model
+
+    case = case_dir("d03")
+    nob = w / "policy_without_basis"
+    shutil.rmtree(nob, ignore_errors=True)
+    shutil.copytree(w / "cobre_train" / "policy", nob)
+    shutil.rmtree(nob / "basis")
+    (nob / "basis").mkdir()
+    cobre("simulate", case, w / "cobre_no_basis", nob, scenarios)
+    cobre("full", case, w / "cobre_in_run", None, scenarios)
+    system = load_case(case)
+    tpls = list(build_stage_templates(system, build_stochastic_model(system)))
+    pol = read_policy(w / "cobre_train" / "policy")
+    for variant in ("as_stored", "cut_rows_basic"):
+        bases = []
+        for b, tp in zip(pol.bases, tpls, strict=True):
+            rows = b.row_status.copy()
+            if variant == "cut_rows_basic":
+                rows[tp.num_rows :] = 1
+            basis = lp_basis(b.column_status, rows, tp.num_rows)
+            basis.raw.alien = True
+            bases.append(basis)
+        out = w / f"py_{variant}"
+        shutil.rmtree(out, ignore_errors=True)
+        simulate(system, pol, num_scenarios=scenarios, bases=bases, output_dir=out)
+    rows = [
+        ("cobre, in-run (training bases in memory)", "cobre_in_run"),
+        ("cobre, simulation-only, policy basis/ files", "cobre_on_cobre"),
+        ("cobre, simulation-only, basis/ emptied", "cobre_no_basis"),
+        ("pycobre, stored bases as stored", "py_as_stored"),
+        ("pycobre, stored bases, cut rows BASIC", "py_cut_rows_basic"),
+    ]
+    print("\nd03 evidence: solver totals | stage-0 end storage (hm3) | mean cost")
+    for label, d in rows:
+        print(
+            f"  {label:46} {_solver_row(w / d)} {_stage0_storage(w / d)} "
+            f"{mean_simulated_cost(w / d):.4f}"
+        )
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "_cobre":
         _, _, mode, case, out, policy, scenarios = sys.argv
@@ -120,6 +192,7 @@ def main() -> int:
     ap.add_argument("--scenarios", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path("/tmp/interop_policy_modes"))
     ap.add_argument("--write-fixtures", action="store_true")
+    ap.add_argument("--explain-d03", action="store_true")
     args = ap.parse_args()
     print(
         f"{'case':5} {'optimum':>16} {'cobre(cobre)':>16} {'cobre(py)':>16} "
@@ -146,6 +219,8 @@ def main() -> int:
             shutil.rmtree(dst, ignore_errors=True)
             shutil.copytree(w / "cobre_train" / "policy", dst)
     print(f"largest relative gap of pycobre's simulation to the optimum: {worst:.2e}")
+    if args.explain_d03 and "d03" in args.cases:
+        explain_d03(args.work / "d03", args.scenarios)
     return 0
 
 

@@ -39,13 +39,23 @@ def main() -> int:
     outcome = train(system, stochastic=stoch, templates=templates)
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        simulate(system, outcome, stochastic=stoch, templates=templates,
-                 num_scenarios=args.scenarios, output_dir=tmp)
+        simulate(
+            system,
+            outcome,
+            stochastic=stoch,
+            templates=templates,
+            num_scenarios=args.scenarios,
+            output_dir=tmp,
+        )
         mine = Path(tmp) / "simulation"
-        ref_dirs = {p.parent.parent.relative_to(args.reference).as_posix()
-                    for p in args.reference.rglob("scenario_id=*/data.parquet")}
-        my_dirs = {p.parent.parent.relative_to(mine).as_posix()
-                   for p in mine.rglob("scenario_id=*/data.parquet")}
+        ref_dirs = {
+            p.parent.parent.relative_to(args.reference).as_posix()
+            for p in args.reference.rglob("scenario_id=*/data.parquet")
+        }
+        my_dirs = {
+            p.parent.parent.relative_to(mine).as_posix()
+            for p in mine.rglob("scenario_id=*/data.parquet")
+        }
         if ref_dirs != my_dirs:
             print(f"tables differ: cobre {sorted(ref_dirs)} pycobre {sorted(my_dirs)}")
         for entity in sorted(ref_dirs & my_dirs):

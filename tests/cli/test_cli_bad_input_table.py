@@ -2,7 +2,8 @@
 
 One row per class: a mutation of a shipped case, the file the message must name, and (where it
 applies) the entity id and the field. Both verbs must exit non-zero with a message that names
-the file (and entity/field), and neither may print a Python traceback.
+the file (and entity/field), and neither may print a Python traceback; `run` must not leave a
+`_SUCCESS` marker or training metadata behind.
 """
 
 from __future__ import annotations
@@ -206,6 +207,9 @@ def test_run_rejects(bad, tmp_path, capsys, monkeypatch):
     assert code == bad.run_code, cap.out + cap.err
     _check(cap.out + cap.err, bad, path)
     assert not (tmp_path / "PWNED").exists()
+    # nothing that reads as a finished run: no marker anywhere (output folder or case)
+    assert sorted(tmp_path.rglob("_SUCCESS")) == []
+    assert not (tmp_path / "out" / "training" / "metadata.json").exists()
 
 
 @pytest.mark.parametrize("bad", [b for b in CLASSES if b.file is not None],

@@ -118,3 +118,11 @@ def test_overview_upper_bound_and_time_agree_with_the_summary():
     assert '<div class="k">upper bound</div><div class="v">5.72792e5</div>' in html
     assert '<div class="k">training time</div><div class="v">0.2s</div>' in html
     assert "Training complete in 0.2s (128 iterations)" in html
+
+
+def test_cards_set_the_spread_of_a_value_smaller():
+    from pycobre.report.html_blocks import cards
+
+    html = cards([("upper bound", "6.12404e10 ± 1.42e10"), ("gap", "<1 %")])
+    assert '<div class="v">6.12404e10 <span class="pm">± 1.42e10</span></div>' in html
+    assert '<div class="v">&lt;1 %</div>' in html

@@ -198,7 +198,7 @@ def _col_upper(lp: StageLP) -> np.ndarray:
     tp = lp.template
     hi = tp.unscaled_model.col_upper.copy()
     if tp.ncs_noise_pos.shape[0]:
-        eta = lp._eta_at(tp.ncs_noise_pos)
+        eta = lp._eta_at(lp._eta[None, :], tp.ncs_noise_pos)[0]
         av = tp.ncs_noise_gmax * np.clip(tp.ncs_noise_mean + tp.ncs_noise_std * eta, 0.0, 1.0)
         hi[tp.ncs_noise_cols.ravel()] = (av[:, None] * tp.ncs_noise_factor).ravel()
     return hi

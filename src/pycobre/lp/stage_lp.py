@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 
 from pycobre.errors import SolverError
-from pycobre.lp.basis_codes import BASIC, LOWER, Basis, from_codes, nonbasic_codes
+from pycobre.lp.basis_codes import BASIC, LOWER, Basis, BoundClasses, from_codes
 from pycobre.lp.solver import HighsSolver, Solver
 from pycobre.lp.template import StageTemplate
 
@@ -42,6 +42,25 @@ class SolveResult:
     retry_attempts: int = 0
     solve_time_s: float = 0.0
     basis_offered: bool = False
+
+
+@dataclass
+class OpeningsResult:
+    """Per-opening outcome of :meth:`StageLP.solve_openings` (LP units)."""
+
+    objectives: np.ndarray  # (W,)
+    state_duals: np.ndarray  # (W, n_state)
+    cut_duals: np.ndarray  # (W, n_cut_duals): first cut rows, in row order
+    iterations: np.ndarray  # (W,) simplex iterations incl. ladder attempts
+    solve_time_s: np.ndarray  # (W,)
+    retry_attempts: np.ndarray  # (W,)
+    retry_levels: list  # (W,) ladder level that succeeded or None
+
+    def head(self, n: int) -> OpeningsResult:
+        return OpeningsResult(
+            self.objectives[:n], self.state_duals[:n], self.cut_duals[:n], self.iterations[:n],
+            self.solve_time_s[:n], self.retry_attempts[:n], self.retry_levels[:n],
+        )
 
 
 class StageLP:
@@ -121,6 +140,8 @@ class StageLP:
         self._row_lo[self._patch_rows] = 0.0
         self._row_hi[self._patch_rows] = 0.0
         self._highs = getattr(self.solver, "highs", None)
+        self._col_cls: BoundClasses | None = None  # reset when column bounds change
+        self._row_cls: BoundClasses | None = None
         self._fresh = False  # the solver holds the optimal solution of the last solve()
         self._xraw = None  # its primal in solver space, when solve() read it
         self.last_eta_effective = np.zeros(N)
@@ -143,16 +164,22 @@ class StageLP:
 
     def effective_inflow_noise(self) -> np.ndarray:
         """Hydro noise after the truncation rule of spec 10 §9.5 (needs the incoming lags)."""
+        return self._effective_noise(self._eta[None, :])[0]
+
+    def _effective_noise(self, noises: np.ndarray) -> np.ndarray:
+        """:meth:`effective_inflow_noise` of every row of ``noises`` (W, D) -> (W, N)."""
         tp = self.template
         N = self._N
-        eta = self._eta[:N] if self._eta.shape[0] >= N else np.zeros(N)
+        if noises.shape[1] >= N:
+            eta = noises[:, :N]
+        else:
+            eta = np.zeros((noises.shape[0], N))
         if not tp.truncation or N == 0:
             return eta
         lags = self._x[N : N * (1 + self._L)].reshape(self._L, N).T  # (N, L)
         d = tp.inflow_base + (tp.psi_trunc * lags).sum(axis=1)
         sig = tp.inflow_sigma
-        a = d + sig * eta
-        neg = a < 0.0
+        neg = d + sig * eta < 0.0
         if not neg.any():
             return eta
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -161,38 +188,56 @@ class StageLP:
             )
         return np.where(neg, np.maximum(eta, floor), eta)
 
-    def _apply_patches(self) -> None:
+    def _patch_values(self, noises: np.ndarray):
+        """Scaled row-bound patches (W, n_patch), effective hydro noise (W, N) and NCS column
+        upper bounds (W, n_ncs_cols) or None, for the current state under each noise row.
+
+        Elementwise NumPy on a leading opening axis: each row is bit-for-bit the single-noise
+        result, so a batch of openings costs one pass instead of one per solve.
+        """
         tp = self.template
         ns, N = self._ns, self._N
-        v = self._patch_vals
-        v[:ns] = self._x
-        eta_eff = self.effective_inflow_noise()
-        self.last_eta_effective = eta_eff
+        W = noises.shape[0]
+        v = np.empty((W, self._patch_rows.shape[0]))
+        v[:, :ns] = self._x
+        eta_eff = self._effective_noise(noises)
         noise_in = tp.inflow_sigma * eta_eff
-        v[ns : ns + N] = tp.wb_rhs_base + tp.zeta * noise_in
-        v[ns + N : ns + 2 * N] = tp.inflow_base + noise_in
+        v[:, ns : ns + N] = tp.wb_rhs_base + tp.zeta * noise_in
+        v[:, ns + N : ns + 2 * N] = tp.inflow_base + noise_in
         if tp.load_noise_pos.shape[0]:
-            eta_l = self._eta_at(tp.load_noise_pos)
+            eta_l = self._eta_at(noises, tp.load_noise_pos)
             mw = np.maximum(0.0, tp.load_noise_mean + tp.load_noise_std * eta_l)
-            v[ns + 2 * N :] = (mw[:, None] * tp.load_noise_factor).ravel()
+            v[:, ns + 2 * N :] = (mw[:, :, None] * tp.load_noise_factor).reshape(W, -1)
         vs = v * self._patch_scale
-        self.solver.set_row_bounds(self._patch_rows, vs, vs)
+        hi = None
         if tp.ncs_noise_pos.shape[0]:
-            eta_n = self._eta_at(tp.ncs_noise_pos)
+            eta_n = self._eta_at(noises, tp.ncs_noise_pos)
             av = tp.ncs_noise_gmax * np.clip(tp.ncs_noise_mean + tp.ncs_noise_std * eta_n, 0.0, 1.0)
-            hi = (av[:, None] * tp.ncs_noise_factor).ravel() / self._ncs_scale
+            hi = (av[:, :, None] * tp.ncs_noise_factor).reshape(W, -1) / self._ncs_scale
+        return vs, eta_eff, hi
+
+    def _set_patch(self, vs: np.ndarray, hi: np.ndarray | None) -> None:
+        self.solver.set_row_bounds(self._patch_rows, vs, vs)
+        if hi is not None:
             lo = np.zeros_like(hi)
             self.solver.set_col_bounds(self._ncs_cols, lo, hi)
             self._col_lo[self._ncs_cols] = lo
             self._col_hi[self._ncs_cols] = hi
-        self._dirty = False
+            self._col_cls = None
         self._fresh = False
 
-    def _eta_at(self, pos: np.ndarray) -> np.ndarray:
-        eta = self._eta
-        if eta.shape[0] == 0:
-            return np.zeros(pos.shape[0])
-        return np.where(pos < eta.shape[0], eta[np.minimum(pos, eta.shape[0] - 1)], 0.0)
+    def _apply_patches(self) -> None:
+        vs, eta_eff, hi = self._patch_values(self._eta[None, :])
+        self.last_eta_effective = eta_eff[0]
+        self._set_patch(vs[0], None if hi is None else hi[0])
+        self._dirty = False
+
+    @staticmethod
+    def _eta_at(noises: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        D = noises.shape[1]
+        if D == 0:
+            return np.zeros((noises.shape[0], pos.shape[0]))
+        return np.where(pos < D, noises[:, np.minimum(pos, D - 1)], 0.0)
 
     # -- cuts ----------------------------------------------------------------------------
     def _cut_rows(self, coefs: np.ndarray, intercepts: np.ndarray):
@@ -250,19 +295,21 @@ class StageLP:
         nb, n = self._base_rows, self._base_rows + self._n_cuts
         if ok != _HIGHS_OK or basic.shape[0] != n:
             return None
+        if self._col_cls is None:
+            self._col_cls = BoundClasses(self._col_lo, self._col_hi)
+        if self._row_cls is None:
+            self._row_cls = BoundClasses(self._row_lo, self._row_hi)
+        colc, rowc = self._col_cls, self._row_cls
         sol = self.solver.solution()
-        x = self._xraw if self._xraw is not None else np.asarray(sol.col_value, dtype=np.float64)
-        cc = nonbasic_codes(
-            x, self._col_lo, self._col_hi, np.asarray(sol.col_dual, dtype=np.float64), -1.0
-        )
+        x = self._xraw
+        if x is None and colc.boxed.shape[0]:
+            x = np.asarray(sol.col_value, dtype=np.float64)
+        cd = np.asarray(sol.col_dual, dtype=np.float64) if colc.fixed.shape[0] else None
+        cc = colc.codes(x, cd, -1.0)
+        r = np.asarray(sol.row_value, dtype=np.float64) if rowc.boxed.shape[0] else None
+        rd = np.asarray(sol.row_dual, dtype=np.float64) if rowc.fixed.shape[0] else None
         rc = np.full(n, LOWER, dtype=np.int8)  # cut rows: alpha <= row < inf
-        rc[:nb] = nonbasic_codes(
-            np.asarray(sol.row_value, dtype=np.float64)[:nb],
-            self._row_lo,
-            self._row_hi,
-            np.asarray(sol.row_dual, dtype=np.float64)[:nb],
-            1.0,
-        )
+        rc[:nb] = rowc.codes(r, rd, 1.0)
         cc[basic[basic >= 0]] = BASIC
         rc[-1 - basic[basic < 0]] = BASIC
         return cc, rc
@@ -295,6 +342,7 @@ class StageLP:
         self.solver.set_col_bounds(c, np.zeros(1), np.full(1, np.inf))
         self._col_lo[c] = 0.0
         self._col_hi[c] = np.inf
+        self._col_cls = None
         self._fresh = False
 
     def clear_basis(self) -> None:
@@ -379,6 +427,65 @@ class StageLP:
         if primal and duals:
             self._last = res
         return res
+
+    def solve_openings(
+        self, noises: np.ndarray, basis: Basis | None = None, n_cut_duals: int = 0
+    ) -> OpeningsResult:
+        """Solve the current state under every noise row (the backward pass of one trial point).
+
+        Same sequence of solver calls as ``set_noise(noises[w]); solve(basis if w == 0 else
+        None, primal=False)`` for each ``w`` — so bit-identical results — with the patches of
+        all openings computed in one vectorised pass and only the objective, the state-row
+        duals and the first ``n_cut_duals`` cut duals read per solve (no ``SolveResult``).
+        A failure raises ``SolverError`` with ``err.opening = w`` and ``err.partial`` holding
+        the ``OpeningsResult`` of the openings solved before it.
+        """
+        noises = np.asarray(noises, dtype=np.float64)
+        W = noises.shape[0]
+        vs, eta_eff, hi = self._patch_values(noises)
+        out = OpeningsResult(
+            objectives=np.empty(W),
+            state_duals=np.empty((W, self.n_state)),
+            cut_duals=np.empty((W, n_cut_duals)),
+            iterations=np.zeros(W, dtype=np.int64),
+            solve_time_s=np.zeros(W),
+            retry_attempts=np.zeros(W, dtype=np.int64),
+            retry_levels=[None] * W,
+        )
+        solver = self.solver
+        rows, srows, sscale = self._patch_rows, self._state_rows, self._state_row_scale
+        c0, c1 = self._base_rows, self._base_rows + n_cut_duals
+        perf = time.perf_counter
+        for w in range(W):
+            if hi is None:
+                solver.set_row_bounds(rows, vs[w], vs[w])
+            else:
+                self._set_patch(vs[w], hi[w])
+            if w == 0 and basis is not None:
+                self.set_basis(basis)
+            t0 = perf()
+            res = solver.solve()
+            out.solve_time_s[w] = perf() - t0
+            if not res.optimal:
+                self._fresh = False
+                self._eta, self._dirty = noises[w].copy(), False
+                err = self._failure(res)
+                err.opening = w  # type: ignore[attr-defined]
+                err.partial = out.head(w)  # type: ignore[attr-defined]
+                raise err
+            y = np.asarray(solver.solution().row_dual, dtype=np.float64)
+            out.objectives[w] = res.objective
+            out.state_duals[w] = y[srows] * sscale
+            out.cut_duals[w] = y[c0:c1]
+            out.iterations[w] = res.iterations
+            out.retry_attempts[w] = res.retry_attempts
+            out.retry_levels[w] = res.retry_level
+        self._eta = noises[W - 1].copy() if W else self._eta
+        self.last_eta_effective = eta_eff[W - 1] if W else self.last_eta_effective
+        self._dirty = False
+        self._fresh = W > 0
+        self._xraw = None
+        return out
 
     def _state_out_raw(self, x: np.ndarray) -> np.ndarray:
         """:meth:`_state_out` from the unscaled solver primal (scales the gathered entries)."""

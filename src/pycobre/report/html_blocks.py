@@ -32,9 +32,18 @@ def note(text: str) -> str:
     return f'<p class="note">{escape(text)}</p>'
 
 
+def _card_value(v: str) -> str:
+    """A ``value ± spread`` keeps the value large and sets the spread smaller, so both fit one
+    card line (``6.12404e10 ± 1.42e10`` wrapped into two lines at full size)."""
+    value, sep, spread = v.partition(" ± ")
+    if not sep:
+        return escape(v)
+    return f'{escape(value)} <span class="pm">± {escape(spread)}</span>'
+
+
 def cards(items: list[tuple[str, str]]) -> str:
     cells = "".join(f'<div class="card"><div class="k">{escape(k)}</div>'
-                    f'<div class="v">{escape(v)}</div></div>' for k, v in items)
+                    f'<div class="v">{_card_value(v)}</div></div>' for k, v in items)
     return f'<div class="cards">{cells}</div>'
 
 

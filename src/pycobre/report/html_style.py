@@ -26,6 +26,7 @@ p.note { color:var(--muted); font-size:13px; margin:6px 0; }
 .card { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:10px 12px; }
 .card .k { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.03em; }
 .card .v { font-size:18px; font-weight:600; margin-top:2px; }
+.card .v .pm { font-size:13px; font-weight:400; color:var(--muted); white-space:nowrap; }
 table { border-collapse:collapse; font-size:13px; margin:6px 0 12px; }
 th, td { border-bottom:1px solid var(--line); padding:4px 10px; text-align:left; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }

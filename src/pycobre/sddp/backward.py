@@ -55,19 +55,30 @@ def backward_stage(
     pis = np.empty((n_open, n))
     stats = worker.stats
     wid = worker.worker_id
+    batched = getattr(slp, "batched", False)
     for i, m in enumerate(block):
         x_hat = trial_points[m]
         lp.set_state(x_hat)
-        for w in range(n_open):
-            lp.set_noise(openings[w])
-            basis = worker.forward_bases.get((m, succ), COLD) if w == 0 else None
-            res = slp.solve(
-                basis, stats, (iteration, "backward", succ, w, wid), scenario=m, primal=False
+        first = worker.forward_bases.get((m, succ), COLD)
+        if batched:  # one call per trial point: patches vectorised over the openings
+            out = slp.solve_openings(
+                openings, first, stats, (iteration, "backward", succ, wid), scenario=m,
+                n_cut_duals=n_counts,
             )
-            q[w] = res.objective
-            pis[w] = res.state_duals
+            q, pis = out.objectives, out.state_duals
             if n_counts:
-                counts += np.asarray(res.cut_duals)[:n_counts] > activity_tolerance
+                counts += (out.cut_duals > activity_tolerance).sum(axis=0)
+        else:
+            for w in range(n_open):
+                lp.set_noise(openings[w])
+                res = slp.solve(
+                    first if w == 0 else None, stats, (iteration, "backward", succ, w, wid),
+                    scenario=m, primal=False,
+                )
+                q[w] = res.objective
+                pis[w] = res.state_duals
+                if n_counts:
+                    counts += np.asarray(res.cut_duals)[:n_counts] > activity_tolerance
         alphas = q - pis @ x_hat
         intercepts[i], coefs[i] = aggregate_cut(measure, q, alphas, pis, prob_w)
     return BackwardBlock(block, intercepts, coefs, slp.loaded.copy(), counts)

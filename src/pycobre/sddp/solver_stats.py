@@ -7,7 +7,6 @@ Counters are plain dict entries keyed by the row key — one dict update per LP 
 from __future__ import annotations
 
 from collections import defaultdict
-from copy import copy
 from dataclasses import dataclass, field
 
 __all__ = ["SolveCounters", "SolverStats", "COUNTER_FIELDS"]
@@ -120,7 +119,8 @@ class SolverStats:
         for key, c in other.rows.items():
             mine = rows.get(key)
             if mine is None:  # most keys are new (they carry the iteration): copy, no re-add
-                rows[key] = copy(c)
+                mine = rows[key] = SolveCounters.__new__(SolveCounters)
+                mine.__dict__.update(c.__dict__)
                 continue
             for name in COUNTER_FIELDS:
                 setattr(mine, name, getattr(mine, name) + getattr(c, name))

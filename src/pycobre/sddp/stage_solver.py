@@ -42,6 +42,8 @@ class PooledStageLP:
             getattr(lp, "solver", None), "clear_basis", None
         )
         self._clear = clear
+        #: the LP solves all openings of a trial point in one call (pycobre.lp.StageLP)
+        self.batched = callable(getattr(type(lp), "solve_openings", None))
 
     # -- cuts ------------------------------------------------------------------------------
     def sync(self) -> None:
@@ -161,3 +163,65 @@ class PooledStageLP:
             getattr(res, "retry_level", None),
         )
         return res
+
+    def solve_openings(
+        self,
+        noises: np.ndarray,
+        basis: Any,
+        stats: SolverStats,
+        key: tuple[int, str, int, int | None],
+        *,
+        scenario: int | None = None,
+        n_cut_duals: int = 0,
+    ) -> Any:
+        """All openings of one trial point (``basis`` for opening 0, then warm), see
+        ``StageLP.solve_openings``; ``key`` is ``(iteration, phase, stage, worker)`` and the
+        counters go to ``(iteration, phase, stage, w, worker)`` exactly as per-solve calls do."""
+        lp = self.lp
+        if basis is COLD:
+            if self._clear is not None:
+                self._clear()
+            basis = None
+        iteration, phase, stage, wid = key
+        t0 = time.perf_counter()
+        try:
+            res = lp.solve_openings(noises, basis, n_cut_duals)
+        except SolverError as exc:
+            w = int(getattr(exc, "opening", 0) or 0)
+            part = getattr(exc, "partial", None)
+            if part is not None:
+                self._record(stats, part, iteration, phase, stage, wid, basis is not None)
+            stats.record(
+                (iteration, phase, stage, w, wid),
+                ok=False,
+                simplex_iterations=0,
+                solve_ms=(time.perf_counter() - t0) * 1e3,
+                set_bounds_ms=0.0,
+                basis_offered=basis is not None and w == 0,
+                retry_attempts=int(exc.context.get("retry_attempts", 0) or 0),
+                retry_level=None,
+            )
+            exc.iteration = exc.iteration if exc.iteration is not None else iteration
+            exc.scenario = exc.scenario if exc.scenario is not None else scenario
+            exc.opening = w
+            exc.context.setdefault("iteration", iteration)
+            exc.context.setdefault("phase", phase)
+            exc.context.setdefault("stage", stage)
+            if scenario is not None:
+                exc.context.setdefault("scenario", scenario)
+            exc.context.setdefault("opening", w)
+            raise
+        self._record(stats, res, iteration, phase, stage, wid, basis is not None)
+        return res
+
+    @staticmethod
+    def _record(stats, res, iteration, phase, stage, wid, offered) -> None:
+        its = res.iterations.tolist()
+        ms = (res.solve_time_s * 1e3).tolist()
+        att = res.retry_attempts.tolist()
+        levels = res.retry_levels
+        for w in range(len(its)):
+            stats.record_ok(
+                (iteration, phase, stage, w, wid), its[w], ms[w], offered and w == 0, att[w],
+                levels[w],
+            )

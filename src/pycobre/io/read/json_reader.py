@@ -7,6 +7,7 @@ import json
 import pathlib
 from typing import Any
 
+from pycobre.io.limits import MAX_JSON_BYTES
 from pycobre.io.records import ValidationRecord, make_record
 
 
@@ -52,6 +53,13 @@ def parse_json_text(text: str, relpath: str) -> tuple[Any, ValidationRecord | No
 def read_json(path: pathlib.Path, relpath: str) -> tuple[Any, ValidationRecord | None]:
     """Read and parse one JSON file (UTF-8, optional BOM)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            return None, make_record(
+                "OutOfRange", f"{relpath} is {size:,} bytes, more than the supported limit of "
+                f"{MAX_JSON_BYTES:,} for a JSON file", file=relpath, value=size,
+                limit=MAX_JSON_BYTES, suggestion="large tables belong in Parquet files",
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, make_record(

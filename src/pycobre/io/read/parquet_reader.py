@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pycobre.io.limits import MAX_PARQUET_ROWS
 from pycobre.io.records import ValidationRecord, make_record
 
 _SORTABLE = (pa.types.is_integer, pa.types.is_floating, pa.types.is_date, pa.types.is_string,
@@ -36,6 +37,13 @@ def read_parquet(
 ) -> tuple[Any, ValidationRecord | None]:
     """Read one Parquet file; ``(table, None)`` or ``(None, ParseError record)``."""
     try:
+        rows = pq.ParquetFile(path).metadata.num_rows  # the footer only: refuse a bomb unread
+        if rows > MAX_PARQUET_ROWS:
+            return None, make_record(
+                "OutOfRange", f"{relpath} has {rows:,} rows, more than the supported limit of "
+                f"{MAX_PARQUET_ROWS:,}", file=relpath, value=rows, limit=MAX_PARQUET_ROWS,
+                suggestion="this is far beyond production scale (docs/dev/limits.md)",
+            )
         table = pq.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         return None, make_record(

@@ -17,6 +17,7 @@ from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.dimensional import check_dimensions
 from pycobre.io.validation.kinds import REGISTRY_TO_COBRE
 from pycobre.io.validation.referential import check_references
+from pycobre.io.validation.resource_limits import check_resource_limits
 from pycobre.io.validation.schema_json import JsonChecker
 from pycobre.io.validation.schema_parquet import ParquetChecker
 from pycobre.io.validation.schema_rules import RULES
@@ -84,6 +85,7 @@ def _schema(raw: Any, view: CaseView, sink: Collector) -> None:
             # exception on otherwise well-typed input is a bug worth reporting
             if before == 0:
                 internal_record(sink, f"running {rule.__name__}", exc)
+    _guard(sink, "checking resource limits", check_resource_limits, view, sink)
 
 
 def run_pipeline(raw: Any) -> LayerOutcome:
