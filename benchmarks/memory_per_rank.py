@@ -2,8 +2,8 @@
 
 Each rank runs ``pycobre.run.run`` on the case (training, simulation as configured), then its
 peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is gathered to rank 0
-with the communicator and printed as a table, next to the size of the cut pools the run built
-(the part that grows with iterations: ``T x capacity x (D + 1) x 8`` bytes).
+with the communicator and printed as a table. The part that grows with iterations is the cut
+pools: ``T x (iterations x forward_passes) x (D + 1) x 8`` bytes per rank.
 
     /work/venv/bin/python benchmarks/memory_per_rank.py examples/4ree --iterations 40
     /work/venv/bin/mpiexec -n 2 /work/venv/bin/python benchmarks/memory_per_rank.py \\
@@ -78,7 +78,9 @@ def main() -> None:
     )
     print("rank  peak RSS (MiB)  after imports (MiB)  run wall (s)")
     for r in rows:
-        print(f"{r['rank']:4d}  {r['peak_mib']:14.1f}  {r['import_mib']:19.1f}  {r['wall_s']:12.1f}")
+        print(
+            f"{r['rank']:4d}  {r['peak_mib']:14.1f}  {r['import_mib']:19.1f}  {r['wall_s']:12.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -55,13 +55,13 @@ if cfg.get("gil"):
             prof["n"] += 1
             prof["highs"] += time.perf_counter() - t
     S.HighsSolver._run_once = timed
-ov = {"training": {"stopping_rules": [{"type": "iteration_limit", "limit": cfg["iterations"]}]},
-      "simulation": {"enabled": False}}
 t0 = time.perf_counter()
-res = run(cfg["case"], cfg["out"], config_overrides=ov, threads=cfg["threads"])
+res = run(cfg["case"], cfg["out"], threads=cfg["threads"])
 wall = time.perf_counter() - t0
-print("RESULT " + json.dumps({"wall": wall, "train_ms": res["total_time_ms"],
-                              "lb": res["lower_bound"].hex(), **prof}))
+import os
+if os.environ.get("PMI_RANK", "0") == "0":  # one line per job (rank 0)
+    sys.stdout.write("RESULT " + json.dumps({"wall": wall, "train_ms": res["total_time_ms"],
+                                             "lb": res["lower_bound"].hex(), **prof}) + "\n")
 """
 
 
@@ -102,6 +102,19 @@ def measure(
     return res
 
 
+def case_copy(case: Path, dst: Path, iterations: int) -> Path:
+    """The case with ``iterations`` as its only stopping rule and simulation off (both engines
+    read the same files)."""
+    shutil.copytree(case, dst)
+    cfg = json.loads((dst / "config.json").read_text())
+    cfg.setdefault("training", {})["stopping_rules"] = [
+        {"type": "iteration_limit", "limit": iterations}
+    ]
+    cfg["simulation"] = {"enabled": False}
+    (dst / "config.json").write_text(json.dumps(cfg, indent=2))
+    return dst
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--case", default=str(ROOT / "examples" / "4ree"))
@@ -112,6 +125,8 @@ def main() -> None:
     ap.add_argument("--gil", action="store_true")
     a = ap.parse_args()
     print(f"load before: {os.getloadavg()}  cores: {os.cpu_count()}")
+    tmp = tempfile.TemporaryDirectory(prefix="par_case_")
+    a.case = str(case_copy(Path(a.case), Path(tmp.name) / "case", a.iterations))
     configs = [("pycobre", 1, 1), ("pycobre", 2, 1)]
     if not a.no_ranks:
         configs.append(("pycobre", 1, 2))
@@ -120,8 +135,11 @@ def main() -> None:
     samples: dict[tuple, list[dict]] = {c: [] for c in configs}
     for _ in range(a.runs):
         for eng, threads, ranks in configs:
-            samples[(eng, threads, ranks)].append(
-                measure(eng, a.case, a.iterations, threads, ranks)
+            r = measure(eng, a.case, a.iterations, threads, ranks)
+            samples[(eng, threads, ranks)].append(r)
+            print(
+                f"  {eng} ranks={ranks} threads={threads}: {r}  load {os.getloadavg()[0]:.2f}",
+                flush=True,
             )
     print(f"load after: {os.getloadavg()}")
     med = {}

@@ -133,8 +133,13 @@ def _spmd_guard(comm: Any) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _graceful_sigint(shutdown: threading.Event, *, install: bool) -> Iterator[None]:
-    """First Ctrl-C: stop training after the current iteration; second: abort (spec 20 §9.1)."""
-    if not install or threading.current_thread() is not threading.main_thread():
+    """First Ctrl-C / SIGTERM: stop training after the current iteration; second: abort.
+
+    Spec 20 §9.1 (SIGINT) and spec 21 §11.2 (SIGTERM from a scheduler: the last completed
+    iteration's policy is written and the process ends normally). The CLI installs its own SIGINT
+    handler (``install=False``) and shares ``shutdown``; SIGTERM is handled here in both cases.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -142,13 +147,15 @@ def _graceful_sigint(shutdown: threading.Event, *, install: bool) -> Iterator[No
         if shutdown.is_set():
             raise KeyboardInterrupt
         shutdown.set()
-        log.warning("interrupt: stopping after the current iteration (Ctrl-C again to abort)")
+        log.warning("interrupt: stopping after the current iteration (again to abort)")
 
-    previous = signal.signal(signal.SIGINT, handler)
+    signals = [signal.SIGTERM] + ([signal.SIGINT] if install else [])
+    previous = {s: signal.signal(s, handler) for s in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, h in previous.items():
+            signal.signal(s, h)
 
 
 def _optional(module: str) -> Any:
@@ -551,14 +558,20 @@ class _CheckpointHook:
     def __call__(self, loop: Any, k: int, last: bool) -> None:
         from pycobre.sddp.checkpoint import capture_resume_state, write_checkpoint_with_state
 
+        due = k >= self.first and (k - self.first) % self.interval == 0
+        if not (last or due):
+            return
         state = capture_resume_state(loop, k, store_basis=self.store_basis)
         if last:
             self.final_state = state
             return
-        if k < self.first or (k - self.first) % self.interval:
-            return
         write_checkpoint_with_state(
-            self.policy_dir, loop.snapshot(self.start), self.n_state, state, **self.kw
+            self.policy_dir,
+            loop.snapshot(self.start),
+            self.n_state,
+            state,
+            periodic=True,
+            **self.kw,
         )
         log.info("checkpoint: iteration %d written to %s", k, self.policy_dir)
 

@@ -207,8 +207,8 @@ def test_run_rejects(bad, tmp_path, capsys, monkeypatch):
     assert code == bad.run_code, cap.out + cap.err
     _check(cap.out + cap.err, bad, path)
     assert not (tmp_path / "PWNED").exists()
-    # nothing that reads as a finished run: no marker anywhere (output folder or case)
-    assert sorted(tmp_path.rglob("_SUCCESS")) == []
+    # nothing that reads as a finished run
+    assert sorted((tmp_path / "out").rglob("_SUCCESS")) == []
     assert not (tmp_path / "out" / "training" / "metadata.json").exists()
 
 

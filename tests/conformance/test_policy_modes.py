@@ -214,3 +214,17 @@ def _templates(system):
     from pycobre.stochastic import build_stochastic_model
 
     return list(build_stage_templates(system, build_stochastic_model(system)))
+
+
+@pytest.mark.parametrize("case", sorted(OPTIMA))
+def test_basis_num_cut_rows_is_the_pool_size_at_write_time(tmp_path, case):
+    """Spec 05 §3.1: ``num_cut_rows`` = min(populated, capacity), terminal 0 — as Cobre writes."""
+    from pycobre.io.policy import read_policy
+
+    run(D01.parent / case, tmp_path, config_overrides={"simulation": {"enabled": False}})
+    mine = read_policy(tmp_path / "policy")
+    ref = read_policy(INTEROP / f"{case[:3]}_cobre_policy")
+    got = [b.num_cut_rows for b in mine.bases]
+    assert got == [b.num_cut_rows for b in ref.bases]
+    assert got == [c.populated_count for c in mine.cuts[:-1]] + [0]
+    assert got[0] == 11  # 10 iterations x 1 forward pass + the empty slot 0

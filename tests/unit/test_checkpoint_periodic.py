@@ -78,6 +78,7 @@ def test_resume_state_round_trip():
         lower_bound_basis=StoredBasis(np.array([1], np.uint8), np.array([0, 1, 1], np.uint8), 2),
         lb_history=np.array([1.5, 2.25]),
         activity=[{"active_count": np.array([0, 3], np.uint64)}, {}],
+        visited=[np.array([[1.0, 2.0]]), np.zeros((0, 2))],
     )
     back = decode_resume_state(encode_resume_state(state))
     assert back.completed_iterations == 7
@@ -88,6 +89,7 @@ def test_resume_state_round_trip():
     assert back.lower_bound_basis.row_status.tolist() == [0, 1, 1]
     assert back.lb_history.tolist() == [1.5, 2.25]
     assert back.activity[0]["active_count"].tolist() == [0, 3] and back.activity[1] == {}
+    assert back.visited[0].tolist() == [[1.0, 2.0]] and back.visited[1].shape == (0, 2)
 
 
 def test_swap_replaces_the_whole_directory(tmp_path):

@@ -6,8 +6,12 @@ including the structured cut records), so nothing is pickled per solve. Float ``
 are folded in rank order 0..R-1 after a gather, so the result does not depend on MPI's reduction
 tree; ``MIN``/``MAX``/``BOR`` and integer ``SUM`` are exact and use ``Allreduce`` directly.
 
-With ``timeout_s`` (or ``PYCOBRE_COMM_TIMEOUT_S``) every collective runs non-blocking and is
-polled: a rank whose peers never arrive raises ``CommunicationError`` instead of hanging.
+Collectives run non-blocking and are polled, sleeping 0.2 ms between polls once a short spin
+is over: a rank waiting for its peers then leaves its core to the ranks still working (MPICH's
+blocking calls spin at 100 % CPU, which on a loaded or oversubscribed node slows the very rank
+everybody waits for). ``PYCOBRE_COMM_WAIT=busy`` restores the blocking calls. With
+``timeout_s`` (or ``PYCOBRE_COMM_TIMEOUT_S``) a rank whose peers never arrive raises
+``CommunicationError`` instead of hanging.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pycobre.comm.topology import ExecutionTopology, slurm_info
 from pycobre.errors import CommunicationError
 
 __all__ = ["MpiCommunicator", "load_mpi", "timeout_from_env"]
+
+WAIT_ENV = "PYCOBRE_COMM_WAIT"
 
 TIMEOUT_ENV = "PYCOBRE_COMM_TIMEOUT_S"
 
@@ -83,6 +89,7 @@ class MpiCommunicator(Communicator):
         self._comm = base.Dup()
         self._timeout = timeout_s if timeout_s is not None else timeout_from_env()
         self._orphans: list[Any] = []  # requests abandoned after a timeout
+        self._busy_wait = os.environ.get(WAIT_ENV, "").strip().lower() == "busy"
         self._ops = {
             ReduceOp.SUM: MPI.SUM,
             ReduceOp.MIN: MPI.MIN,
@@ -113,16 +120,16 @@ class MpiCommunicator(Communicator):
     # -- plumbing ------------------------------------------------------------------------------
     def _run(self, operation: str, blocking: Callable[[], Any], start: Callable[[], Any]) -> None:
         try:
-            if self._timeout is None:
+            if self._timeout is None and self._busy_wait:
                 blocking()
                 return
             req = start()
-            deadline = time.monotonic() + self._timeout
+            deadline = None if self._timeout is None else time.monotonic() + self._timeout
             spins = 0
             while not req.Test():
                 spins += 1
                 if spins > 2000:
-                    if time.monotonic() > deadline:
+                    if deadline is not None and time.monotonic() > deadline:
                         self._orphans.append(req)  # keep its buffers alive until the job ends
                         raise CommunicationError(
                             f"{operation}: rank {self._rank} waited more than {self._timeout:g} s"

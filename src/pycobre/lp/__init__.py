@@ -29,6 +29,7 @@ __all__ = [
     "StageTemplate",
     "build_stage_templates",
     "build_template",
+    "computed_fpha_table",
     "discount_factor",
     "initial_state",
     "scaling_report",
@@ -95,3 +96,11 @@ def _ranges(model: LpModel) -> dict[str, float]:
         "rhs_min": float(rhs.min()) if rhs.size else 0.0,
         "rhs_max": float(rhs.max()) if rhs.size else 0.0,
     }
+
+
+def computed_fpha_table(system: Any, templates: Any = None):
+    """Fitted FPHA planes as a ``pyarrow.Table`` in the spec 01 §6.10 schema, or None when no
+    hydro uses computed planes (spec 04 §5; ``pycobre.lp.fpha_table``)."""
+    from pycobre.lp.fpha_table import computed_fpha_table as _table
+
+    return _table(system, templates)

@@ -239,6 +239,10 @@ class HighsSolver:
             return SolveOutcome(
                 "optimal", h.getObjectiveValue(), iters, None, 0, "optimal", wall
             )
+        return self.after_first(status, iters, wall)
+
+    def after_first(self, status: Any, iters: int, wall: float) -> SolveOutcome:
+        """Outcome of a first attempt that was not a quick optimum: the ladder or a failure."""
         first = status_name(status)
         if status not in _RETRY_STATUSES and status != _MS.kOptimal:
             return SolveOutcome(first, iterations=iters, first_status=first, wall_time=wall)

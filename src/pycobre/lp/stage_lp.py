@@ -15,10 +15,12 @@ import numpy as np
 
 from pycobre.errors import SolverError
 from pycobre.lp.basis_codes import BASIC, LOWER, Basis, BoundClasses, from_codes
+from pycobre.lp.options import FIRST_ATTEMPT_BUDGET as _FIRST_BUDGET
 from pycobre.lp.solver import HighsSolver, Solver
 from pycobre.lp.template import StageTemplate
 
 _HIGHS_OK = highspy.HighsStatus.kOk
+_OPTIMAL = highspy.HighsModelStatus.kOptimal
 _EMPTY = np.zeros(0)
 _EMPTY.flags.writeable = False
 _NAN = float("nan")
@@ -456,15 +458,38 @@ class StageLP:
         rows, srows, sscale = self._patch_rows, self._state_rows, self._state_row_scale
         c0, c1 = self._base_rows, self._base_rows + n_cut_duals
         perf = time.perf_counter
+        h = self._highs if isinstance(solver, HighsSolver) else None
+        n_patch = int(rows.shape[0])
+        n_rows = self._base_rows + self._n_cuts
         for w in range(W):
-            if hi is None:
-                solver.set_row_bounds(rows, vs[w], vs[w])
-            else:
+            if hi is not None:
                 self._set_patch(vs[w], hi[w])
+            elif h is not None:
+                if n_patch:
+                    vw = vs[w]
+                    h.changeRowsBounds(n_patch, rows, vw, vw)
+            else:
+                solver.set_row_bounds(rows, vs[w], vs[w])
             if w == 0 and basis is not None:
                 self.set_basis(basis)
             t0 = perf()
-            res = solver.solve()
+            if h is not None:  # HighsSolver.solve inlined (its first attempt)
+                solver._solution = None
+                h.run()
+                status = h.getModelStatus()
+                wall = perf() - t0
+                its = int(h.getInfoValue("simplex_iteration_count")[1])
+                if status == _OPTIMAL and wall <= _FIRST_BUDGET:
+                    out.objectives[w] = h.getObjectiveValue()
+                    out.iterations[w] = its
+                    out.solve_time_s[w] = perf() - t0
+                    y = np.fromiter(h.getSolution().row_dual, np.float64, n_rows)
+                    out.state_duals[w] = y[srows] * sscale
+                    out.cut_duals[w] = y[c0:c1]
+                    continue
+                res = solver.after_first(status, its, wall)
+            else:
+                res = solver.solve()
             out.solve_time_s[w] = perf() - t0
             if not res.optimal:
                 self._fresh = False

@@ -225,12 +225,14 @@ def capture_resume_state(loop: Any, iteration: int, *, store_basis: bool = True)
     activity = [
         {name: getattr(p, name)[: p.high_water].copy() for name in _ACTIVITY} for p in loop.pools
     ]
+    n = int(loop.problem.n_state)
     return ResumeState(
         completed_iterations=int(iteration),
         forward_bases=fwd,
         lower_bound_basis=lb_basis,
         lb_history=np.asarray(loop.lb_history, dtype=np.float64),
         activity=activity,
+        visited=[np.concatenate(v, axis=0) if v else np.zeros((0, n)) for v in loop.visited],
     )
 
 
@@ -255,6 +257,8 @@ def restore_resume_state(loop: Any, state: Any) -> None:
     for worker in loop.workers.workers:
         worker.forward_bases.update(bases)
     loop.lb_history[:] = [float(x) for x in state.lb_history]
+    for t, pts in enumerate(state.visited[: len(loop.visited)]):
+        loop.visited[t] = [np.array(pts, dtype=np.float64)] if pts.shape[0] else []
     lb = loop.lower_bound
     if lb is not None:
         lb.slp._generation = 0  # append every populated slot, not only the active ones
@@ -288,11 +292,18 @@ def read_resume_state(policy_dir: Path, completed_iterations: int) -> Any:
 
 
 def write_checkpoint_with_state(
-    policy_dir: Path, outcome: Any, n_state: int, resume_state: Any = None, **kw: Any
+    policy_dir: Path,
+    outcome: Any,
+    n_state: int,
+    resume_state: Any = None,
+    *,
+    periodic: bool = False,
+    **kw: Any,
 ) -> Path:
     """Write the policy (plus the resume state, if given) by swapping the whole directory."""
     from pycobre.io.policy.resume_state import RESUME_FILE, encode_resume_state
     from pycobre.io.policy.swap import replace_policy_dir
 
     extras = {} if resume_state is None else {RESUME_FILE: encode_resume_state(resume_state)}
-    return replace_policy_dir(policy_dir, build_policy_data(outcome, n_state, **kw), extras)
+    data = build_policy_data(outcome, n_state, **kw)
+    return replace_policy_dir(policy_dir, data, extras, background_cleanup=periodic)

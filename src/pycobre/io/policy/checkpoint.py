@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from pycobre.errors import CheckpointError, CobreIOError, OutputNotFoundError
-from pycobre.io.output.atomic import write_bytes_atomic, write_text_atomic
+from pycobre.io.output.atomic import write_bytes_atomic as _atomic_bytes
+from pycobre.io.output.atomic import write_text_atomic as _atomic_text
 from pycobre.io.policy.flatbuffer_view import corrupt
 from pycobre.io.policy.metadata import PolicyMetadata
 from pycobre.io.policy.stage_basis import StageBasis, decode_stage_basis, encode_stage_basis
@@ -60,8 +61,23 @@ class PolicyData:
         return int(self.metadata.state_dimension)
 
 
-def write_policy(policy_dir: str | os.PathLike[str], policy: PolicyData) -> Path:
-    """Write a complete checkpoint (stage files first, ``metadata.json`` last)."""
+def _write_plain(path: Path, data: bytes | str) -> Path:
+    """Direct write, for a private directory that is synced and renamed into place as a whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def write_policy(
+    policy_dir: str | os.PathLike[str], policy: PolicyData, *, durable: bool = True
+) -> Path:
+    """Write a complete checkpoint (stage files first, ``metadata.json`` last).
+
+    ``durable=False`` writes the files directly (no temp file, no fsync): only for a directory
+    nobody reads until the caller syncs and renames it (``io.policy.swap``).
+    """
+    write_bytes_atomic = _write_plain if not durable else _atomic_bytes
+    write_text_atomic = _write_plain if not durable else _atomic_text
     root = Path(policy_dir)
     meta = policy.metadata
     if len(policy.cuts) != meta.num_stages:

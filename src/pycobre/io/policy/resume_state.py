@@ -2,8 +2,8 @@
 
 Cobre's checkpoint (spec 05) holds the cuts and one basis per stage. An uninterrupted run also
 carries, from one iteration to the next, the warm-start basis of every (trajectory, stage), the
-lower-bound LP's basis, the cut-activity counters of every slot and the lower-bound history
-(stalling rules look back). Degenerate stage LPs make the simplex path depend on the starting
+lower-bound LP's basis, the cut-activity counters of every slot, the lower-bound history
+(stalling rules look back) and the visited trial points (domination cut selection). Degenerate stage LPs make the simplex path depend on the starting
 basis, so without these a resumed run drifts from the uninterrupted one (spec 21 §11.1, §11.3).
 
 The file is pycobre's own (Cobre ignores unknown files); it is written only when
@@ -49,6 +49,8 @@ class ResumeState:
     #: iteration_generated (cut files keep neither counters nor the generating iteration of
     #: loaded cuts in a form the pool can reuse)
     activity: list[dict[str, np.ndarray]] = field(default_factory=list)
+    #: per stage, the trial points visited so far (domination cut selection compares them)
+    visited: list[np.ndarray] = field(default_factory=list)
 
 
 def _pack(bases: list[StoredBasis], prefix: str, out: dict[str, np.ndarray]) -> None:
@@ -79,6 +81,9 @@ def encode_resume_state(state: ResumeState) -> bytes:
     }
     _pack([state.forward_bases[k] for k in keys], "fwd", out)
     _pack([] if state.lower_bound_basis is None else [state.lower_bound_basis], "lb", out)
+    for t, pts in enumerate(state.visited):
+        out[f"visited{t}"] = np.asarray(pts, dtype=np.float64)
+    out["n_visited"] = np.array([len(state.visited)], dtype=np.int64)
     for t, arrays in enumerate(state.activity):
         for name, arr in arrays.items():
             out[f"act{t}_{name}"] = np.asarray(arr)
@@ -98,8 +103,10 @@ def decode_resume_state(data: bytes) -> ResumeState:
     for t in range(int(z["n_stages"][0])):
         pre = f"act{t}_"
         activity.append({k[len(pre) :]: v for k, v in z.items() if k.startswith(pre)})
+    n_vis = int(z["n_visited"][0]) if "n_visited" in z else 0
     return ResumeState(
         completed_iterations=int(z["completed_iterations"][0]),
+        visited=[z[f"visited{t}"] for t in range(n_vis)],
         forward_bases={(int(m), int(t)): b for (m, t), b in zip(z["fwd_keys"], fwd, strict=True)},
         lower_bound_basis=lb[0] if lb else None,
         lb_history=z["lb_history"],

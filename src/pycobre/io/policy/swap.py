@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from pycobre.errors import CheckpointError
-from pycobre.io.output.atomic import write_bytes_atomic
+from pycobre.io.output.atomic import sync_all
 from pycobre.io.policy.checkpoint import (
     METADATA_FILE,
     PolicyData,
@@ -44,19 +45,47 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+#: background deletions of replaced checkpoints, joined before the next swap of the same dir
+_cleanup: dict[Path, threading.Thread] = {}
+
+
+def _wait_cleanup(root: Path) -> None:
+    thread = _cleanup.pop(root, None)
+    if thread is not None:
+        thread.join()
+
+
 def replace_policy_dir(
     policy_dir: str | os.PathLike[str],
     policy: PolicyData,
     extras: Mapping[str, bytes] | None = None,
+    *,
+    background_cleanup: bool = False,
 ) -> Path:
-    """Write ``policy`` (plus ``extras``: file name -> bytes) and swap it in atomically."""
+    """Write ``policy`` (plus ``extras``: file name -> bytes) and swap it in atomically.
+
+    ``background_cleanup``: delete the replaced copy in a thread (periodic checkpoints: removing
+    a directory costs more than writing one on some file systems); the final write of a run
+    deletes it before returning, so the output holds only ``<name>``.
+    """
     root = Path(policy_dir)
     new, old = _side(root, "new"), _side(root, "old")
+    _wait_cleanup(root)
     root.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(new, ignore_errors=True)
-    for name, data in (extras or {}).items():
-        write_bytes_atomic(new / name, data)  # before metadata.json: part of the complete set
-    write_policy(new, policy)
+    try:
+        for name, data in (extras or {}).items():
+            (new / name).parent.mkdir(parents=True, exist_ok=True)
+            (new / name).write_bytes(data)  # before metadata.json: part of the complete set
+    except OSError as exc:
+        raise CheckpointError(
+            f"cannot write policy checkpoint {new}: {exc}",
+            checkpoint_path=str(new),
+            operation="write",
+        ) from exc
+    # private until renamed: plain writes, then one sync instead of two fsyncs per file
+    write_policy(new, policy, durable=False)
+    sync_all()
     try:
         shutil.rmtree(old, ignore_errors=True)
         if root.exists():
@@ -69,7 +98,14 @@ def replace_policy_dir(
             checkpoint_path=str(root),
             operation="write",
         ) from exc
-    shutil.rmtree(old, ignore_errors=True)
+    if background_cleanup:
+        thread = threading.Thread(
+            target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, daemon=True
+        )
+        thread.start()
+        _cleanup[root] = thread
+    else:
+        shutil.rmtree(old, ignore_errors=True)
     return root
 
 
