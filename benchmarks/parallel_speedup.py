@@ -7,8 +7,8 @@ are reported. Training only (simulation off), ``--iterations`` iterations.
     /work/venv/bin/python benchmarks/parallel_speedup.py [--case examples/4ree] [--iterations 40]
         [--runs 5] [--no-cobre] [--no-ranks] [--gil]
 
-``--gil`` adds one single-thread profiling run that times every ``Highs.run()`` call (where
-HiGHS releases the GIL) and reports the Python time per LP solve spent with the GIL held —
+``--gil`` adds one single-thread profiling run that times every ``highspy.Highs.run()`` call
+(where HiGHS releases the GIL) and reports the Python time per LP solve spent with the GIL held —
 the part two threads cannot overlap. The bound on the thread speed-up with ``n`` threads is
 ``(p + h) / max(p, (p + h) / n)`` for ``p`` Python and ``h`` HiGHS seconds (GIL-serialised
 Python work, perfectly parallel HiGHS work).
@@ -45,16 +45,16 @@ if cfg["engine"] == "cobre":
 from pycobre.run import run
 prof = {"n": 0, "highs": 0.0}
 if cfg.get("gil"):
-    import pycobre.lp.solver as S
-    orig = S.HighsSolver._run_once
-    def timed(self):
+    import highspy
+    orig = highspy.Highs.run
+    def timed(self, *a, **k):
         t = time.perf_counter()
         try:
-            return orig(self)
+            return orig(self, *a, **k)
         finally:
             prof["n"] += 1
             prof["highs"] += time.perf_counter() - t
-    S.HighsSolver._run_once = timed
+    highspy.Highs.run = timed
 t0 = time.perf_counter()
 res = run(cfg["case"], cfg["out"], threads=cfg["threads"])
 wall = time.perf_counter() - t0
@@ -144,6 +144,8 @@ def main() -> None:
     print(f"load after: {os.getloadavg()}")
     med = {}
     for (eng, threads, ranks), runs in samples.items():
+        if not runs:
+            continue
         key = "train_ms" if eng == "pycobre" else "wall"
         scale = 1e-3 if eng == "pycobre" else 1.0
         train = statistics.median(r[key] * scale for r in runs)
