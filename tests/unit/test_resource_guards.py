@@ -136,3 +136,36 @@ def test_production_scale_is_accepted():
     assert limits.MAX_STUDY_STAGES >= 120 * 10
     production_pool = 60 * (50 + 1) * 192 * (2080 * 8 + limits.CUT_SLOT_OVERHEAD_BYTES)
     assert production_pool * 4 < limits.MAX_CUT_POOL_BYTES
+
+
+def test_extreme_magnitudes_are_refused_where_they_are_written(tmp_path):
+    """1e300 MW of load passed validation and then broke the LP (found by the run fuzz)."""
+    import pyarrow as pa
+    from tests.cli._cases import read_table, write_table
+
+    case = case_copy(tmp_path, "d01-thermal-dispatch")
+    rel = "scenarios/load_seasonal_stats.parquet"
+    table = read_table(case, rel)
+    values = table.column("mean_mw").to_pylist()
+    values[0] = 1e300
+    write_table(case, rel, table.set_column(table.column_names.index("mean_mw"), "mean_mw",
+                                            pa.array(values)))
+    edit_json(case, "system/thermals.json",
+              lambda d: d["thermals"][0]["generation"].update(max_mw=-2e13))
+    errors = _errors(case)
+    parquet = [r for r in errors if r.context.get("file") == rel]
+    assert len(parquet) == 1 and parquet[0].context["field"] == "mean_mw"
+    assert parquet[0].context["value"] == 1e300 and parquet[0].context["limit"] == 1e12
+    assert "supported magnitude" in parquet[0].message
+    thermal = [r for r in errors if r.context.get("file") == "system/thermals.json"]
+    assert len(thermal) == 1 and thermal[0].context["value"] == -2e13
+    assert thermal[0].context["field"].endswith("max_mw")
+    assert limits.MAX_ABS_VALUE == 1e12
+
+
+def test_all_shipped_cases_stay_within_the_limits():
+    from tests.cli._cases import ALL_CASES
+
+    for case in ALL_CASES:
+        over = [str(r) for r in validate(case).records if r.context.get("limit") is not None]
+        assert over == [], case.name

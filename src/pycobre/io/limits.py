@@ -32,6 +32,11 @@ MAX_PARQUET_ROWS = 200_000_000
 #: Bytes of one input JSON file (production registries are well under 1 MiB).
 MAX_JSON_BYTES = 512 * 2**20
 
+#: Largest magnitude of a floating-point input value, in any unit (MW, hm³, m³/s, $/MWh, ...).
+#: Physical data stays below ~1e7; far larger values only break the LP numerically (HiGHS
+#: treats 1e20 as infinite), so they are refused where they are written.
+MAX_ABS_VALUE = 1e12
+
 #: Default iteration count used for pool capacity when no iteration limit is set (spec 12 §5.1).
 DEFAULT_MAX_ITERATIONS = 100
 

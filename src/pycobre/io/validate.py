@@ -62,7 +62,7 @@ def validate(path: str | os.PathLike[str]) -> ValidationResult:
         from pycobre.io.read import read_raw
 
         raw = read_raw(case_dir)
-        outcome = run_pipeline(raw)
+        outcome = run_pipeline(raw, assembly=True)
         return ValidationResult(outcome.records, outcome.layers_completed, case_dir=shown,
                                 entity_counts=_counts(raw))
     except Exception as exc:  # noqa: BLE001 - validate() never raises (spec 20 §4.2)

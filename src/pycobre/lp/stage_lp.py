@@ -308,8 +308,9 @@ class StageLP:
             x = np.asarray(sol.col_value, dtype=np.float64)
         cd = np.asarray(sol.col_dual, dtype=np.float64) if colc.fixed.shape[0] else None
         cc = colc.codes(x, cd, -1.0)
-        r = np.asarray(sol.row_value, dtype=np.float64) if rowc.boxed.shape[0] else None
-        rd = np.asarray(sol.row_dual, dtype=np.float64) if rowc.fixed.shape[0] else None
+        # structural rows only (slice the Python list before converting: cut rows need neither)
+        r = np.asarray(sol.row_value[:nb], dtype=np.float64) if rowc.boxed.shape[0] else None
+        rd = np.asarray(sol.row_dual[:nb], dtype=np.float64) if rowc.fixed.shape[0] else None
         rc = np.full(n, LOWER, dtype=np.int8)  # cut rows: alpha <= row < inf
         rc[:nb] = rowc.codes(r, rd, 1.0)
         cc[basic[basic >= 0]] = BASIC

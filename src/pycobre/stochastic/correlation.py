@@ -7,16 +7,16 @@ openings at once keeps the per-element sequential sum but vectorises over openin
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pycobre.errors import ValidationError
-from pycobre.stochastic.located_error import located_error
+from pycobre.stochastic.located_error import located_error, located_warning
 
 __all__ = [
+    "JacobiFailed",
     "jacobi_eigen",
     "spectral_factor",
     "CorrelationGroup",
@@ -27,8 +27,17 @@ __all__ = [
 
 _FILE = "scenarios/correlation.json"
 _CLIP_WARN = -1e-10  # eigenvalues below this are reported as clipped (rounding noise is not)
-_log = logging.getLogger("pycobre.io")
 _CLASSES = ("inflow", "load", "ncs")
+#: sweep budget of the cyclic Jacobi method, in units of n² (Cobre: at most 100·n² sweeps)
+SWEEPS_PER_N2 = 100
+
+
+class JacobiFailed(ArithmeticError):
+    """The cyclic Jacobi method did not converge or produced non-finite values."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 def jacobi_eigen(matrix: np.ndarray) -> tuple[list[float], list[list[float]]]:
@@ -36,12 +45,15 @@ def jacobi_eigen(matrix: np.ndarray) -> tuple[list[float], list[list[float]]]:
     n = len(matrix)
     a = [[float(v) for v in row] for row in matrix]
     vec = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
-    for _ in range(100 * n * n):
+    converged = n < 2
+    off = 0.0
+    for _ in range(SWEEPS_PER_N2 * n * n):
         off = 0.0
         for i in range(n):
             for j in range(i):
                 off += 2.0 * a[i][j] * a[i][j]
         if off < 1e-24:
+            converged = True
             break
         for p in range(n - 1):
             for q in range(p + 1, n):
@@ -69,7 +81,19 @@ def jacobi_eigen(matrix: np.ndarray) -> tuple[list[float], list[list[float]]]:
                     vrp, vrq = vec[r][p], vec[r][q]
                     vec[r][p] = c * vrp - s * vrq
                     vec[r][q] = s * vrp + c * vrq
-    return [a[i][i] for i in range(n)], vec
+    lam = [a[i][i] for i in range(n)]
+    if not converged:
+        off = sum(2.0 * a[i][j] * a[i][j] for i in range(n) for j in range(i))
+        # pairs below 2^-52 are never rotated: such a remainder is converged for every purpose
+        if not off < max(1e-24, n * n * 2.0**-100):
+            raise JacobiFailed(
+                f"no convergence after {SWEEPS_PER_N2 * n * n} sweeps (off-diagonal mass {off:.3g})"
+            )
+    if not all(math.isfinite(v) for v in lam) or not all(
+        math.isfinite(v) for row in vec for v in row
+    ):
+        raise JacobiFailed("non-finite eigenvalues or eigenvectors")
+    return lam, vec
 
 
 def spectral_factor(matrix: np.ndarray) -> np.ndarray:
@@ -209,10 +233,19 @@ def parse_correlation(data: dict | None) -> CorrelationModel:
                 ) from None
             if mat.shape != (len(ids), len(ids)):
                 raise _bad(
-                    f"correlation.json: {where}.matrix must be {len(ids)}x{len(ids)}", field=where
+                    f"correlation.json: {where}.matrix must be {len(ids)}x{len(ids)} (one row "
+                    f"and column per entity), found shape {mat.shape}",
+                    field=f"{where}.matrix",
+                    entity_id=g.get("name", ""),
                 )
             if np.any(np.abs(mat - mat.T) > 1e-10):
-                raise _bad(f"correlation.json: {where}.matrix is not symmetric", field=where)
+                i, j = (int(v[0]) for v in np.nonzero(np.abs(mat - mat.T) > 1e-10))
+                raise _bad(
+                    f"correlation.json: {where}.matrix is not symmetric within 1e-10 "
+                    f"([{i}][{j}] = {mat[i, j]!r}, [{j}][{i}] = {mat[j, i]!r})",
+                    field=f"{where}.matrix",
+                    entity_id=g.get("name", ""),
+                )
             if np.any(np.abs(np.diag(mat) - 1.0) > 1e-9) or np.any(np.abs(mat) > 1.0 + 1e-12):
                 # also checked by validation (spec 02 §2.6 rules 15-16); here for direct builds
                 i, j = _first_bad_entry(mat)
@@ -223,18 +256,35 @@ def parse_correlation(data: dict | None) -> CorrelationModel:
                     entity_id=g.get("name", ""),
                 )
             if not np.all(np.isfinite(mat)):
-                raise _bad(f"correlation.json: {where}.matrix has non-finite entries", field=where)
-            lam, vec = jacobi_eigen(mat)
+                raise _bad(
+                    f"correlation.json: {where}.matrix has non-finite entries",
+                    field=f"{where}.matrix",
+                    entity_id=g.get("name", ""),
+                )
+            try:
+                lam, vec = jacobi_eigen(mat)
+            except JacobiFailed as exc:
+                raise located_error(
+                    "SpectralDecompositionFailed",
+                    f"correlation.json: the spectral decomposition of {where}.matrix (group "
+                    f"'{g.get('name', '')}') failed: {exc.detail}",
+                    file=_FILE,
+                    entity=g.get("name", ""),
+                    field=f"{where}.matrix",
+                    profile=pname,
+                ) from None
             if min(lam) < _CLIP_WARN:
                 # Cobre 0.5.1 accepts such a matrix and clips (spec 11 §9.2); say where it is
-                _log.warning(
-                    "%s: %s.matrix (group '%s') is not positive semi-definite (smallest "
-                    "eigenvalue %.6g); negative eigenvalues are clipped to 0, so the applied "
-                    "correlation differs from the given one",
-                    _FILE,
-                    where,
-                    g.get("name", ""),
-                    min(lam),
+                located_warning(
+                    "PhysicalConstraint",
+                    f"{_FILE}: {where}.matrix (group '{g.get('name', '')}') is not positive "
+                    f"semi-definite (smallest eigenvalue {min(lam):.6g}); negative eigenvalues "
+                    "are clipped to 0, so the applied correlation differs from the given one",
+                    file=_FILE,
+                    entity=g.get("name", ""),
+                    field=f"{where}.matrix",
+                    rule="correlation_not_psd",
+                    smallest_eigenvalue=min(lam),
                 )
             groups.append(
                 CorrelationGroup(

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from pycobre.errors import ValidationError
+from pycobre.stochastic.located_error import error_from_records
 
-__all__ = ["ExternalLibrary", "build_external"]
+__all__ = ["ExternalLibrary", "build_external", "external_problems"]
 
 _SPEC = {
     "inflow": ("external_inflow_scenarios.parquet", "hydro_id", "value_m3s"),
@@ -34,10 +34,87 @@ class ExternalLibrary:
         return self._eta[t, k]
 
 
+_LABEL = {"inflow": "hydro", "load": "bus", "ncs": "NCS"}
+_MAX_RECORDS = 20  # per file: enough to locate the pattern without flooding the report
+
+
+def _ids(values: list[int]) -> str:
+    shown = ", ".join(map(str, values[:10]))
+    return shown + (f" ... ({len(values)} in all)" if len(values) > 10 else "")
+
+
+def external_problems(
+    cls: str, table: pa.Table, stage_ids: list[int], entity_ids: list[int]
+) -> list:
+    """Every located problem of an external scenario file, as error ``ValidationRecord``s.
+
+    Each study stage needs scenarios numbered ``0..n-1`` (``n`` may differ between stages: a
+    shorter stage is wrapped around, spec 11 §11.2) and, for each of them, exactly one finite
+    value per entity of the class's noise slots (spec 11 §1.2). Rows of other stages/entities
+    are the referential layer's business and are ignored here.
+    """
+    from pycobre.io.records import ValidationRecord
+
+    fname, key, col = _SPEC[cls]
+    rel = f"scenarios/{fname}"
+    label = _LABEL[cls]
+    out: list = []
+
+    def add(kind: str, message: str, field: str, entity: object = None, **ctx: object) -> None:
+        context = {"file": rel, "entity_id": None if entity is None else str(entity),
+                   "field": field, **ctx}
+        out.append(ValidationRecord(kind, f"{rel}: {message}", context))
+
+    sid = np.asarray(table.column("stage_id").to_numpy(zero_copy_only=False), dtype=np.int64)
+    scen = np.asarray(table.column("scenario_id").to_numpy(zero_copy_only=False), dtype=np.int64)
+    ent = np.asarray(table.column(key).to_numpy(zero_copy_only=False), dtype=np.int64)
+    val = np.asarray(table.column(col).to_numpy(zero_copy_only=False), dtype=np.float64)
+    eids = np.asarray(entity_ids, dtype=np.int64)
+    keep = np.isin(ent, eids) & (scen >= 0)
+    bad = keep & ~np.isfinite(val)
+    for k in np.flatnonzero(bad)[:_MAX_RECORDS]:
+        add("SchemaViolation", f"{col} of {label} {ent[k]} at stage {sid[k]}, scenario "
+            f"{scen[k]} is not finite ({val[k]})", col, ent[k], stage_id=int(sid[k]),
+            scenario_id=int(scen[k]))
+    for s in stage_ids:
+        sel = keep & (sid == s)
+        if not sel.any():
+            add("DimensionMismatch", f"stage {s} has no scenarios (every study stage needs "
+                "at least scenario 0)", "stage_id", stage_id=int(s))
+            continue
+        ks, es = scen[sel], np.searchsorted(eids, ent[sel])
+        n = int(ks.max()) + 1
+        absent = sorted(set(range(n)) - set(ks.tolist()))
+        if absent:
+            add("DimensionMismatch", f"stage {s}: scenario_id {_ids(absent)} missing; scenarios "
+                f"of a stage must be numbered 0..{n - 1} without gaps", "scenario_id",
+                stage_id=int(s), missing_scenarios=absent)
+        count = np.zeros((n, len(eids)), dtype=np.int64)
+        np.add.at(count, (ks, es), 1)
+        present = np.isin(np.arange(n), ks)
+        for e in range(len(eids)):
+            missing = np.flatnonzero(present & (count[:, e] == 0)).tolist()
+            dup = np.flatnonzero(count[:, e] > 1).tolist()
+            if missing:
+                add("DimensionMismatch", f"{label} {eids[e]} has no row for stage {s}, "
+                    f"scenario(s) {_ids(missing)}", key, eids[e], stage_id=int(s),
+                    missing_scenarios=missing)
+            if dup:
+                add("DimensionMismatch", f"{label} {eids[e]} has more than one row for stage "
+                    f"{s}, scenario(s) {_ids(dup)}", key, eids[e], stage_id=int(s),
+                    duplicated_scenarios=dup)
+        if len(out) >= _MAX_RECORDS:
+            break
+    return out[:_MAX_RECORDS]
+
+
 def _values(
     table: pa.Table, cls: str, stage_ids: list[int], entity_ids: list[int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    fname, key, col = _SPEC[cls]
+    problems = external_problems(cls, table, stage_ids, entity_ids)
+    if problems:
+        raise error_from_records(problems)
+    _fname, key, col = _SPEC[cls]
     sid = table.column("stage_id").to_pylist()
     scen = table.column("scenario_id").to_pylist()
     ent = table.column(key).to_pylist()
@@ -54,19 +131,6 @@ def _values(
         if s in tpos and e in epos:
             raw[tpos[s], k, epos[e]] = v
     for t in range(len(stage_ids)):
-        if counts[t] == 0:
-            raise ValidationError(
-                f"scenarios/{fname}: no scenarios for stage {stage_ids[t]}",
-                kind="DimensionMismatch",
-                context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
-            )
-        block = raw[t, : counts[t]]
-        if np.isnan(block).any():
-            raise ValidationError(
-                f"scenarios/{fname}: stage {stage_ids[t]} misses (scenario, {key}) rows",
-                kind="DimensionMismatch",
-                context={"file": f"scenarios/{fname}", "stage_id": stage_ids[t]},
-            )
         for k in range(counts[t], n_max):
             raw[t, k] = raw[t, k % counts[t]]
     return raw, counts

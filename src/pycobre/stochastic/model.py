@@ -21,8 +21,13 @@ from pycobre.stochastic.lag_transition import (
     compute_lag_transitions,
     initial_accumulator,
 )
+from pycobre.stochastic.located_error import located_error, located_warning
 from pycobre.stochastic.noise_layout import NoiseLayout, build_noise_layout, noise_groups
-from pycobre.stochastic.opening_tree import generate_opening_tree, read_user_tree
+from pycobre.stochastic.opening_tree import (
+    check_sampling_methods,
+    generate_opening_tree,
+    read_user_tree,
+)
 from pycobre.stochastic.par_model import (
     InflowModelSet,
     initial_lags,
@@ -34,6 +39,7 @@ from pycobre.stochastic.scenario_source import ScenarioSource, parse_scenario_so
 __all__ = ["StochasticModel", "build_stochastic_model", "DEFAULT_TREE_SEED"]
 
 DEFAULT_TREE_SEED = 42
+_HISTORY = "scenarios/inflow_history.parquet"
 
 ESTIMATION_PATHS = {
     (False, False, False): "deterministic",
@@ -233,8 +239,6 @@ def _external_libraries(
 def _check_coverage(view: CaseView, stage_ids: list[int]) -> None:
     """Spec 11 §1.1: a present inflow-stats file covers every active (hydro, study stage); a
     present load-stats file covers every (bus, study stage)."""
-    from pycobre.errors import ValidationError
-
     checks = (
         ("inflow_seasonal_stats.parquet", "hydro_id", view.hydro_ids, True),
         ("load_seasonal_stats.parquet", "bus_id", view.bus_ids, False),
@@ -251,16 +255,67 @@ def _check_coverage(view: CaseView, stage_ids: list[int]) -> None:
                 if lifecycle and not view.hydro_active(eid, sid):
                     continue
                 if (eid, sid) not in have:
-                    raise ValidationError(
+                    raise located_error(
+                        "DimensionMismatch",
                         f"scenarios/{name}: missing row for {key} {eid}, stage_id {sid}",
-                        kind="DimensionMismatch",
-                        context={
-                            "file": f"scenarios/{name}",
-                            "entity_id": eid,
-                            "stage_id": sid,
-                            "field": key,
-                        },
+                        file=f"scenarios/{name}",
+                        entity=eid,
+                        field=key,
+                        stage_id=sid,
                     )
+
+
+def _check_history_windows(hist_lib, training, simulation, view: CaseView) -> None:  # noqa: ANN001
+    """Spec 11 §11.3: the ``historical`` scheme needs at least one complete window; fewer
+    windows than forward passes only repeat windows (warning)."""
+    if hist_lib is None or "historical" not in (training.inflow, simulation.inflow):
+        return
+    years = training.historical_years
+    if hist_lib.n_windows == 0:
+        chosen = "" if years is None else f" among historical_years {years[0]}..{years[-1]}"
+        raise located_error(
+            "InsufficientData",
+            f"{_HISTORY}: no complete historical window{chosen} (a window needs an observation "
+            "of every hydro for every study stage and the pre-study lag seasons); the "
+            "'historical' inflow scheme has nothing to replay",
+            file=_HISTORY,
+            field="date",
+        )
+    passes = int(view.config_section("training", "forward_passes") or 1)
+    if training.inflow == "historical" and hist_lib.n_windows < passes:
+        located_warning(
+            "PhysicalConstraint",
+            f"{_HISTORY}: {hist_lib.n_windows} historical window(s) for {passes} forward passes; "
+            "windows repeat",
+            file=_HISTORY,
+            field="date",
+            rule="historical_windows_repeat",
+        )
+
+
+def _check_sources(training, simulation, layout, hist_lib, external) -> None:  # noqa: ANN001
+    """The §11.1 ``MissingScenarioSource`` cases the samplers would raise, without a tree."""
+    sizes = {"inflow": len(layout.hydro_ids), "load": len(layout.load_bus_ids),
+             "ncs": len(layout.ncs_ids)}
+    for where, src in (("training", training), ("simulation", simulation)):
+        for cls in ("inflow", "load", "ncs"):
+            scheme = src.scheme(cls)
+            field = f"{where}.scenario_source.{cls}.scheme"
+            if scheme == "historical" and hist_lib is None:
+                raise located_error(
+                    "MissingScenarioSource",
+                    f"{field} is 'historical' but there is no history library ({_HISTORY})",
+                    file="config.json",
+                    field=field,
+                )
+            if scheme == "external" and cls not in external and sizes[cls]:
+                raise located_error(
+                    "MissingScenarioSource",
+                    f"{field} is 'external' but scenarios/external_{cls}_scenarios.parquet is "
+                    "missing",
+                    file="config.json",
+                    field=field,
+                )
 
 
 def _ar_method(view: CaseView, path: str) -> str | None:
@@ -278,8 +333,14 @@ def _tree_seed(view: CaseView, seed: int | None) -> int:
     return DEFAULT_TREE_SEED if seed is None else abs(int(seed))
 
 
-def build_stochastic_model(system: Any, *, seed: int | None = None) -> StochasticModel:
-    """Build the stochastic model of a ``System`` (or of a case directory path)."""
+def build_stochastic_model(
+    system: Any, *, seed: int | None = None, _check_only: bool = False
+) -> StochasticModel:
+    """Build the stochastic model of a ``System`` (or of a case directory path).
+
+    ``_check_only`` (used by :mod:`pycobre.stochastic.input_check`) stops after every input
+    check, before the opening tree and the samplers are generated, and returns ``None``.
+    """
     from pathlib import Path
 
     view = (
@@ -368,20 +429,28 @@ def build_stochastic_model(system: Any, *, seed: int | None = None) -> Stochasti
         n_open = [
             min(n, int(c)) for n, c in zip(n_open, external["inflow"].raw_counts, strict=True)
         ]
+    _check_history_windows(hist_lib, training_source, simulation_source, view)
     for t, s in enumerate(stages):
         if s.sampling_method == "historical_residuals":
             if hist_lib is None or hist_lib.n_windows == 0:
-                from pycobre.errors import ValidationError
-
-                raise ValidationError(
+                raise located_error(
+                    "InsufficientData",
                     f"stage {s.id} uses sampling_method 'historical_residuals' but no valid "
                     "historical windows found (scenarios/inflow_history.parquet)",
-                    kind="InsufficientData",
-                    context={"file": "scenarios/inflow_history.parquet", "stage_id": s.id},
+                    file=_HISTORY,
+                    field="date",
+                    stage_id=s.id,
                 )
             n_open[t] = min(n_open[t], hist_lib.n_windows)
 
     user_tree = view.table("noise_openings.parquet")
+    if _check_only:
+        if user_tree is not None:
+            read_user_tree(user_tree, len(stages), layout.dim)
+        else:
+            check_sampling_methods(stages)
+        _check_sources(training_source, simulation_source, layout, hist_lib, external)
+        return None
     if user_tree is not None:
         tree = read_user_tree(user_tree, len(stages), layout.dim)
         tree_source = "user_file"

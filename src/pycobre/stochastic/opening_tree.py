@@ -18,7 +18,7 @@ from pycobre.stochastic.sampling.saa import saa_batch
 from pycobre.stochastic.sampling.sobol import sobol_batch
 from pycobre.stochastic.siphash import derive_opening_seed
 
-__all__ = ["generate_opening_tree", "read_user_tree"]
+__all__ = ["check_sampling_methods", "generate_opening_tree", "read_user_tree"]
 
 _BATCH = {"lhs": lhs_batch, "qmc_sobol": sobol_batch, "qmc_halton": halton_batch}
 
@@ -34,14 +34,7 @@ def generate_opening_tree(
     n_windows: int = 0,
 ) -> list[np.ndarray]:
     """Generate the tree; ``historical_eta(window, t)`` gives the hydro η of a history window."""
-    for stage in stages:
-        if stage.sampling_method == "selective":
-            raise ValidationError(
-                f"sampling_method 'selective' of stage {stage.id} cannot generate an opening tree; "
-                "provide a pre-built tree instead (scenarios/noise_openings.parquet)",
-                kind="UnsupportedNoiseMethod",
-                context={"file": "stages.json", "stage_id": stage.id, "field": "sampling_method"},
-            )
+    check_sampling_methods(stages)
     dim = layout.dim
     copies = [t > 0 and groups[t] == groups[t - 1] for t in range(len(stages))]
     tree: list[np.ndarray | None] = [None] * len(stages)
@@ -76,6 +69,21 @@ def generate_opening_tree(
         if not correlation.is_identity:
             correlation.correlate(stage.id, tree[t], layout.segments())
     return [np.ascontiguousarray(v) for v in tree]
+
+
+def check_sampling_methods(stages: list[StageInfo]) -> None:
+    """``selective`` cannot generate openings (spec 11 §10.7): located error on its stage."""
+    for stage in stages:
+        if stage.sampling_method == "selective":
+            raise located_error(
+                "UnsupportedNoiseMethod",
+                f"sampling_method 'selective' of stage {stage.id} cannot generate an opening "
+                "tree; provide a pre-built tree instead (scenarios/noise_openings.parquet)",
+                file="stages.json",
+                entity=stage.id,
+                field=f"stages[{stage.index}].sampling_method",
+                stage_id=stage.id,
+            )
 
 
 def read_user_tree(table: pa.Table, n_stages: int, dim: int) -> list[np.ndarray]:

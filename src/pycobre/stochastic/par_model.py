@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from pycobre.errors import ValidationError
 from pycobre.stochastic.case_view import CaseView, StageInfo
+from pycobre.stochastic.located_error import located_error
 
 __all__ = [
     "InflowModelSet",
@@ -77,16 +77,14 @@ def read_inflow_models(
         for key, lags in grouped.items():
             order = max(lags)
             if sorted(lags) != list(range(1, order + 1)):
-                raise ValidationError(
+                raise located_error(
+                    "InvalidParParameters",
                     f"scenarios/inflow_ar_coefficients.parquet: hydro {key[0]} stage {key[1]} "
                     f"lags must be contiguous 1..p, got {sorted(lags)}",
-                    kind="InvalidParParameters",
-                    context={
-                        "file": "scenarios/inflow_ar_coefficients.parquet",
-                        "entity_id": key[0],
-                        "stage_id": key[1],
-                        "field": "lag",
-                    },
+                    file="scenarios/inflow_ar_coefficients.parquet",
+                    entity=key[0],
+                    field="lag",
+                    stage_id=key[1],
                 )
             models.ar[key] = ([lags[i][0] for i in range(1, order + 1)], lags[1][1])
     if use_annual:
@@ -146,16 +144,17 @@ def precompute_par(
             coeffs, ratio = models.ar.get((hid, stage.id), ([], 1.0))
             annual = models.annual.get((hid, stage.id)) if has_annual else None
             if (coeffs or annual is not None) and stage.season_id is None:
-                raise ValidationError(
+                where = "stages" if stage.index >= 0 else "pre_study_stages"
+                raise located_error(
+                    "InvalidParParameters",
                     f"stage {stage.id} has an AR order > 0 or an annual component for hydro {hid} "
+                    "(scenarios/inflow_ar_coefficients.parquet / inflow_annual_component.parquet) "
                     "but no season_id",
-                    kind="InvalidParParameters",
-                    context={
-                        "file": "stages.json",
-                        "stage_id": stage.id,
-                        "entity_id": hid,
-                        "field": "season_id",
-                    },
+                    file="stages.json",
+                    entity=stage.id,
+                    field=f"{where}[{max(stage.index, 0)}].season_id",
+                    stage_id=stage.id,
+                    hydro_id=hid,
                 )
             lags = [lag_stats.get(hid, stage.id - j) for j in range(1, n_lags + 1)]
             row_psi = [0.0] * n_lags

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pycobre.errors import ValidationError
+from pycobre.stochastic.located_error import located_error
 
 __all__ = ["ScenarioSource", "parse_scenario_source", "SCHEMES"]
 
@@ -29,7 +30,9 @@ class ScenarioSource:
 
 
 def _err(message: str, field: str, kind: str = "SchemaViolation") -> ValidationError:
-    return ValidationError(message, kind=kind, context={"file": "config.json", "field": field})
+    err = located_error(kind, message, file="config.json", field=field)
+    err.context = {"file": "config.json", "field": field}
+    return err
 
 
 def parse_scenario_source(data: dict | None, where: str) -> ScenarioSource:

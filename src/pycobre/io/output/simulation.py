@@ -4,6 +4,12 @@ Layout: ``simulation/<table>/scenario_id=NNNN/data.parquet`` (Hive partitioning,
 in the directory name), ``solver/iterations.parquet`` and ``solver/retry_histogram.parquet``,
 then ``metadata.json`` and finally the empty ``_SUCCESS`` marker. Every file is written
 atomically; a run that dies midway leaves no ``_SUCCESS``.
+
+Partitions are written by a background thread (bounded queue, ``BackgroundWriter``) so the
+solving thread does not wait for Parquet; ``finish`` first waits for every queued partition of
+this output tree — also those queued by other writers of the same tree in this process (ranks
+run as threads) — so the marker still comes last. Under an MPI launcher (several processes,
+whose queues another process cannot wait for) partitions are written synchronously.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import os
 import re
 import shutil
 import socket
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +35,7 @@ from pycobre.io.output.atomic import (
     write_success_marker,
     write_text_atomic,
 )
+from pycobre.io.output.background_writer import BackgroundWriter
 from pycobre.io.output.cobre_json import format_json_like_cobre
 from pycobre.io.output.simulation_schemas import (
     ENTITY_DIRS,
@@ -44,6 +53,20 @@ __all__ = [
 ]
 
 _PARTITION = re.compile(r"^scenario_id=\d+$")
+#: spec 13 §1 ``simulation.io_channel_capacity`` default (scenarios waiting to be written)
+DEFAULT_IO_CHANNEL_CAPACITY = 64
+
+# background writers per output tree, so ``finish`` can wait for all of them (ranks as threads);
+# weak, so the writers of a run that failed before ``finish`` do not linger here
+_ACTIVE: dict[Path, weakref.WeakSet[BackgroundWriter]] = {}
+_ACTIVE_LOCK = threading.Lock()
+
+
+def _default_background() -> bool:
+    """Background writing unless this is one of several processes (MPI launcher present)."""
+    from pycobre.comm.launcher import detect_launcher
+
+    return not detect_launcher().detected
 
 
 def partition_dir_name(scenario_id: int) -> str:
@@ -143,18 +166,53 @@ class SimulationWriter:
     ``prepare`` creates the directories and removes the marker, manifest and partitions of a
     previous run (so stale scenarios cannot mix with new ones); ``write_scenario`` may be called
     from several threads for different scenarios; ``finish`` writes the manifest and marker.
+    ``background`` (default: yes unless under an MPI launcher) hands partitions to a writer
+    thread through a queue of ``capacity`` scenarios; ``drain`` waits for them.
     """
 
-    def __init__(self, output_dir: str | os.PathLike[str], entity_dirs: list[str]) -> None:
+    def __init__(
+        self,
+        output_dir: str | os.PathLike[str],
+        entity_dirs: list[str],
+        *,
+        background: bool | None = None,
+        capacity: int = DEFAULT_IO_CHANNEL_CAPACITY,
+    ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
         unknown = [d for d in self.entity_dirs if d not in SIMULATION_SCHEMAS]
         if unknown:
             raise ValueError(f"unknown simulation tables: {unknown}")
+        if background is None:
+            background = _default_background()
+        self._bg: BackgroundWriter | None = None
+        if background:
+            self._bg = BackgroundWriter(
+                lambda item: self._write_now(*item), capacity=capacity, name="pycobre-sim-writer"
+            )
+            with _ACTIVE_LOCK:
+                _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self._bg)
+
+    @property
+    def _key(self) -> Path:
+        return Path(os.path.abspath(self.root))
 
     @classmethod
-    def for_system(cls, output_dir: str | os.PathLike[str], system: Any) -> SimulationWriter:
-        return cls(output_dir, entity_dirs_for(EntityCounts.of_system(system)))
+    def for_system(
+        cls,
+        output_dir: str | os.PathLike[str],
+        system: Any,
+        *,
+        background: bool | None = None,
+    ) -> SimulationWriter:
+        sim_cfg = ((getattr(system, "config", None) or {}).get("simulation")) or {}
+        capacity = sim_cfg.get("io_channel_capacity") or DEFAULT_IO_CHANNEL_CAPACITY
+        return cls(
+            output_dir,
+            entity_dirs_for(EntityCounts.of_system(system)),
+            background=background,
+            capacity=int(capacity),
+        )
 
     def prepare(self) -> None:
         try:
@@ -180,7 +238,18 @@ class SimulationWriter:
         return self.root / entity / partition_dir_name(scenario_id) / "data.parquet"
 
     def write_scenario(self, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
-        """One partition per table with at least one row (spec 04 §1)."""
+        """One partition per table with at least one row (spec 04 §1); returns their paths.
+
+        In background mode the files exist once ``drain``/``finish`` returned; a write error
+        surfaces at the next ``write_scenario`` or at ``drain``/``finish``.
+        """
+        if self._bg is None:
+            return self._write_now(scenario_id, tables)
+        todo = {entity: table for entity, table in tables.items() if table.num_rows}
+        self._bg.submit((scenario_id, todo))
+        return [self.scenario_path(entity, scenario_id) for entity in todo]
+
+    def _write_now(self, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
         written = []
         for entity, table in tables.items():
             if table.num_rows == 0:
@@ -192,6 +261,26 @@ class SimulationWriter:
             written.append(write_parquet_atomic(table, path, durable=False))
         return written
 
+    def drain(self) -> None:
+        """Wait for the queued partitions of this writer; raise the first write error."""
+        if self._bg is not None:
+            self._bg.drain()
+
+    def _drain_tree(self) -> None:
+        """Wait for every background writer of this output tree in this process."""
+        with _ACTIVE_LOCK:
+            writers = list(_ACTIVE.pop(self._key, ()))
+        if self._bg is not None and self._bg not in writers:
+            writers.append(self._bg)
+        errors = []
+        for bg in writers:
+            try:
+                bg.drain()
+            except BaseException as exc:  # noqa: BLE001 - first error re-raised below
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
     def write_solver_tables(self, iterations: pa.Table, histogram: pa.Table) -> None:
         solver = self.root / "solver"
         write_parquet_atomic(
@@ -202,7 +291,8 @@ class SimulationWriter:
         )
 
     def finish(self, metadata: Mapping[str, Any]) -> None:
-        """``metadata.json`` (serde_json pretty layout and float format), then ``_SUCCESS``."""
+        """Queued partitions, then ``metadata.json`` (serde_json layout), then ``_SUCCESS``."""
+        self._drain_tree()
         sync_all()  # the partitions were written without per-file fsyncs
         write_text_atomic(self.root / "metadata.json", format_json_like_cobre(dict(metadata)))
         write_success_marker(self.root)

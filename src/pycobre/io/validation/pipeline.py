@@ -23,6 +23,7 @@ from pycobre.io.validation.schema_parquet import ParquetChecker
 from pycobre.io.validation.schema_rules import RULES
 from pycobre.io.validation.semantic_hydro import check_hydro_thermal
 from pycobre.io.validation.semantic_stages import check_stages_penalties_scenarios
+from pycobre.io.validation.stochastic_rules import check_stochastic_inputs
 from pycobre.io.validation.structural import check_required_files
 from pycobre.io.validation.view import CaseView
 
@@ -88,7 +89,7 @@ def _schema(raw: Any, view: CaseView, sink: Collector) -> None:
     _guard(sink, "checking resource limits", check_resource_limits, view, sink)
 
 
-def run_pipeline(raw: Any) -> LayerOutcome:
+def run_pipeline(raw: Any, *, assembly: bool = False) -> LayerOutcome:
     """Run L1–L5 over a ``pycobre.io.read.RawCase``; returns every record (read problems too)."""
     sink = Collector(records=_tag(list(raw.records)))
     out = LayerOutcome()
@@ -105,6 +106,8 @@ def run_pipeline(raw: Any) -> LayerOutcome:
         _guard(sink, "checking hydro/thermal rules", check_hydro_thermal, view, sink)
         _guard(sink, "checking stage/penalty/scenario rules", check_stages_penalties_scenarios,
                view, sink)
+        if assembly:  # validate() only: load_case callers build the stochastic model next
+            _guard(sink, "checking stochastic inputs", check_stochastic_inputs, view, sink)
         out.layers_completed = 5
     out.records = sink.records
     return out

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from pycobre.io.fields import Field, FileSpec
+from pycobre.io.limits import MAX_ABS_VALUE
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.declarations import Node, describe_type, entity_key, tree_of
 
@@ -169,6 +170,10 @@ class JsonChecker:
         if isinstance(value, float) and not math.isfinite(value):
             self._add("OutOfRange", path, f"{value} is not a finite number", value=value,
                       min=lo, max=hi)
+            return False
+        if decl.type == "number" and abs(value) > MAX_ABS_VALUE:
+            self._add("OutOfRange", path, f"{value:g} is beyond the supported magnitude "
+                      f"{MAX_ABS_VALUE:g}", value=value, min=lo, max=hi, limit=MAX_ABS_VALUE)
             return False
         bad = (
             (lo is not None and (value <= lo if decl.minimum_exclusive else value < lo))

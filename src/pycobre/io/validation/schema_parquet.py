@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from pycobre.io.fields import Field, FileSpec
+from pycobre.io.limits import MAX_ABS_VALUE
 from pycobre.io.validation.collector import Collector
 
 #: declared type -> (predicate on the Arrow type, words for messages)
@@ -79,6 +80,13 @@ class ParquetChecker:
             bad = present & ~np.isfinite(values)  # nulls read as NaN; only real NaN/inf count
             self._report(table, decl, bad, "value(s) are not finite (NaN or infinite)")
             present = present & np.isfinite(values)
+            huge = present & (np.abs(values) > MAX_ABS_VALUE)
+            if huge.any():
+                first = float(values[np.flatnonzero(huge)[0]])
+                self._report(table, decl, huge, f"value(s) beyond the supported magnitude "
+                             f"{MAX_ABS_VALUE:g} (e.g. {first:g})", value=first,
+                             limit=MAX_ABS_VALUE)
+                present = present & ~huge
         lo, hi = decl.minimum, decl.maximum
         limits = _LIMITS.get(decl.type)
         if limits is not None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pycobre.errors import ValidationError
+from pycobre.io.records import ValidationRecord
 from pycobre.stochastic.case_view import CaseView
+from pycobre.stochastic.located_error import error_from_records, located_error
 
 __all__ = ["History", "read_history", "season_of_date"]
 
@@ -61,11 +62,12 @@ def read_history(view: CaseView) -> History:
     all_stages = list(view.pre_study_stages) + list(view.study_stages)
     seasons = [s.season_id for s in all_stages if s.season_id is not None]
     if not seasons:
-        raise ValidationError(
+        raise located_error(
+            "InsufficientData",
             "inflow_history.parquet needs stages with season_id (season_definitions) to estimate "
             "or replay inflows",
-            kind="InsufficientData",
-            context={"file": _FILE, "field": "season_id"},
+            file="stages.json",
+            field="season_id",
         )
     n_seasons = max(seasons) + 1
     hist = History(n_seasons)
@@ -76,18 +78,41 @@ def read_history(view: CaseView) -> History:
     dates = table.column("date").to_pylist()
     values = np.asarray(table.column("value_m3s").to_numpy(zero_copy_only=False), dtype=np.float64)
     acc: dict[tuple[int, int, int], list[float]] = {}
+    periods: dict[tuple[int, int, int], set] = {}
+    duplicates: list = []
+    weekly = (view.season_definitions or {}).get("cycle_type") == "weekly"
     for h, d, v in zip(hid.tolist(), dates, values.tolist(), strict=True):
         if h not in hydros:
             continue
         season = season_of_date(d, all_stages, view.season_definitions)
         if season is None:
-            raise ValidationError(
+            raise located_error(
+                "InsufficientData",
                 f"{_FILE}: date {d} of hydro {h} maps to no season",
-                kind="InsufficientData",
-                context={"file": _FILE, "entity_id": h, "field": "date"},
+                file=_FILE,
+                entity=h,
+                field="date",
             )
         days = calendar.monthrange(d.year, d.month)[1]
+        # finer data (months of a quarterly season) is averaged (§5.1 step 2); two values for
+        # the same period of one (hydro, season, year) are a duplicate (spec 11 §14 rule 31)
+        period = d if weekly else (d.year, d.month)
+        seen = periods.setdefault((h, d.year, season), set())
+        if period in seen and len(duplicates) < 20:
+            duplicates.append(
+                ValidationRecord(
+                    "PhysicalConstraint",
+                    f"{_FILE}: hydro {h} has more than one observation for season {season} of "
+                    f"{d.year} ({d.isoformat() if weekly else f'{d.year}-{d.month:02d}'})",
+                    {"file": _FILE, "entity_id": str(h), "field": "date",
+                     "cobre_kind": "BusinessRuleViolation", "season_id": season,
+                     "year": d.year, "rule": "duplicate_observation"},
+                )
+            )
+        seen.add(period)
         acc.setdefault((h, d.year, season), []).append((v, days))
+    if duplicates:
+        raise error_from_records(duplicates)
     for (h, year, season), obs in sorted(acc.items()):
         value = obs[0][0] if len(obs) == 1 else sum(v * n for v, n in obs) / sum(n for _, n in obs)
         hist.series.setdefault(h, []).append((year, season, value))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -14,13 +13,12 @@ from pycobre.stochastic.estimation.periodic_yw import SeasonSeries, fit_yw, pacf
 from pycobre.stochastic.estimation.seasonal_stats import season_stats
 from pycobre.stochastic.estimation.spatial import estimate_correlation
 from pycobre.stochastic.estimation.stability import SeasonFit, reduce_unstable
-from pycobre.stochastic.located_error import located_error
+from pycobre.stochastic.located_error import located_error, located_warning
 from pycobre.stochastic.par_model import InflowModelSet, read_inflow_models
 
 __all__ = ["EstimationResult", "estimate_inflow_models"]
 
 _FILE = "scenarios/inflow_history.parquet"
-_log = logging.getLogger("pycobre.io")
 _REASONS = {
     "MagnitudeBound": "magnitude_bound",
     "Phi1Negative": "phi1_negative",
@@ -85,14 +83,16 @@ def estimate_inflow_models(view: CaseView, path: str) -> EstimationResult:
             mean[m], std[m], cls = season_stats(vals)
             if cls in ("Constant", "Saturated") and vals:
                 # not an error in Cobre 0.5.1 (s = 0 -> deterministic order-0 inflow), but say where
-                _log.warning(
-                    "%s: hydro %d, season %d: history is %s (%d observations); std set to 0, "
-                    "the inflow of this season is deterministic (value_m3s)",
-                    _FILE,
-                    hid,
-                    m,
-                    cls.lower(),
-                    len(vals),
+                located_warning(
+                    "PhysicalConstraint",
+                    f"{_FILE}: hydro {hid}, season {m}: history is {cls.lower()} ({len(vals)} "
+                    "observations); std set to 0, the inflow of this season is deterministic "
+                    "(value_m3s)",
+                    file=_FILE,
+                    entity=hid,
+                    field="value_m3s",
+                    season_id=m,
+                    rule=f"history_{cls.lower()}",
                 )
         series = SeasonSeries(
             {m: [v for _, v in by_season.get(m, [])] for m in range(n_seasons)}, mean, std

@@ -1,0 +1,65 @@
+"""The edge's reports for resource faults: disk full, read-only folder, out of memory."""
+
+from __future__ import annotations
+
+import errno
+
+from pycobre.cli.failures import (
+    DISK_FULL_HINT,
+    EXIT_INTERNAL,
+    EXIT_IO,
+    IO_HINT,
+    MEMORY_HINT,
+    READ_ONLY_HINT,
+    os_errno,
+    report_exception,
+)
+from pycobre.errors import CobreIOError, RunError
+
+
+def _wrapped(err: OSError, message: str) -> CobreIOError:
+    try:
+        try:
+            raise err
+        except OSError as inner:
+            raise CobreIOError(message, kind="OutputWriteFailed") from inner
+    except CobreIOError as outer:
+        return outer
+
+
+def test_disk_full_gets_its_own_hint(capsys):
+    exc = _wrapped(OSError(errno.ENOSPC, "No space left on device"),
+                   "cannot write output file out/training/convergence.parquet")
+    assert os_errno(exc) == errno.ENOSPC
+    assert report_exception(exc, color=False) == EXIT_IO
+    err = capsys.readouterr().err
+    assert "error: cannot write output file out/training/convergence.parquet" in err
+    assert DISK_FULL_HINT in err and IO_HINT not in err
+
+
+def test_pyarrow_text_errno_is_recognised():
+    exc = CobreIOError("cannot write output file x.parquet: Error writing bytes to file. "
+                       "Detail: [errno 28] No space left on device", kind="OutputWriteFailed")
+    assert os_errno(exc) == errno.ENOSPC
+
+
+def test_read_only_gets_its_own_hint(capsys):
+    exc = _wrapped(OSError(errno.EROFS, "Read-only file system"), "cannot create output file y")
+    assert report_exception(exc, color=False) == EXIT_IO
+    assert READ_ONLY_HINT in capsys.readouterr().err
+
+
+def test_out_of_memory_is_reported_without_calling_it_a_bug(capsys):
+    exc = RunError("Unable to allocate 7.28 TiB",
+                   inner=MemoryError("Unable to allocate 7.28 TiB for an array"))
+    assert report_exception(exc, color=False) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "error: out of memory: Unable to allocate 7.28 TiB for an array" in err
+    assert MEMORY_HINT in err and "bug" not in err
+
+
+def test_plain_io_error_keeps_the_generic_hint(capsys):
+    exc = CobreIOError("case directory not found: nowhere", kind="CaseNotFound")
+    assert os_errno(exc) is None
+    assert report_exception(exc, color=False) == EXIT_IO
+    assert IO_HINT in capsys.readouterr().err
