@@ -24,11 +24,13 @@ OVERRIDES = {
     },
     "simulation": {"enabled": True, "num_scenarios": 3},
 }
-SCRIPT = """
+SCRIPT = r"""
 import json, sys
 from pycobre.run import run
 res = run(sys.argv[1], sys.argv[2], config_overrides=json.loads(sys.argv[3]))
-print(json.dumps({k: res[k] for k in ("iterations", "lower_bound", "upper_bound", "simulation")}))
+line = {k: res[k] for k in ("iterations", "lower_bound", "upper_bound", "simulation")}
+sys.stdout.write(json.dumps(line) + "\n")  # one write per line: ranks never interleave
+sys.stdout.flush()
 """
 
 

@@ -215,7 +215,7 @@ def test_out_of_sample_without_seed(tmp_path, capsys) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("cls", ["inflow", "load"])
-def test_historical_or_external_without_its_file(tmp_path, cls: str) -> None:
+def test_historical_or_external_without_its_file(tmp_path, capsys, cls: str) -> None:  # noqa: ANN001
     case = _copy("s1-saa-correlated", tmp_path)
     scheme = "historical" if cls == "inflow" else "external"
     _source(case, **{cls: {"scheme": scheme}})
@@ -225,14 +225,18 @@ def test_historical_or_external_without_its_file(tmp_path, cls: str) -> None:
     rec = _one(validate(case).errors, "IncompatibleSettings")
     _at(rec, "config.json", None, f"training.scenario_source.{cls}.scheme")
     assert "missing" in rec.message
+    code, text = _run_cli(case, tmp_path, capsys)
+    assert code == 1 and f"config.json: training.scenario_source.{cls}.scheme" in text
 
 
-def test_historical_load_is_rejected(tmp_path) -> None:
+def test_historical_load_is_rejected(tmp_path, capsys) -> None:  # noqa: ANN001
     case = _copy("s1-saa-correlated", tmp_path)
     _source(case, load={"scheme": "historical"})
     errors = validate(case).errors
     assert errors and errors[0].context["file"] == "config.json"
     assert errors[0].context["field"].startswith("training.scenario_source.load")
+    code, text = _validate_cli(case, capsys)
+    assert code == 1 and "config.json" in text and "training.scenario_source.load" in text
 
 
 def test_historical_without_a_complete_window(tmp_path, capsys) -> None:  # noqa: ANN001
@@ -350,7 +354,7 @@ def test_rule_27_undefined_season(tmp_path, capsys) -> None:  # noqa: ANN001
     assert code == 1 and "stages[3].season_id" in text
 
 
-def test_rule_28_season_without_history_is_a_warning(tmp_path) -> None:
+def test_rule_28_season_without_history_is_a_warning(tmp_path, capsys) -> None:  # noqa: ANN001
     case = _copy("s2-par-history", tmp_path)
     _table(case, HISTORY, lambda t: t.filter(pc.not_equal(pc.month(t.column("date")), 3)))
     result = validate(case)
@@ -359,9 +363,12 @@ def test_rule_28_season_without_history_is_a_warning(tmp_path) -> None:
     assert sorted((w.context["entity_id"], w.context["season_id"]) for w in hits) == [
         ("0", 2), ("1", 2)]
     _at(hits[0], HISTORY, hits[0].context["entity_id"], "date")
+    code, text = _validate_cli(case, capsys)
+    assert code == 0 and f"warning: {HISTORY} (0): hydro 0 has no observations for season 2" \
+        in text
 
 
-def test_rule_29_season_shared_by_stages_of_different_length(tmp_path) -> None:
+def test_rule_29_season_shared_by_stages_of_different_length(tmp_path, capsys) -> None:  # noqa: ANN001
     case = _copy("s4-monthly-quarterly", tmp_path)
     doc = json.loads((case / "stages.json").read_text())
     quarterly = [i for i, s in enumerate(doc["stages"])
@@ -373,9 +380,11 @@ def test_rule_29_season_shared_by_stages_of_different_length(tmp_path) -> None:
     assert len(hits) == 1
     assert hits[0].context["file"] == "stages.json" and hits[0].context["field"] == "season_id"
     assert hits[0].context["cobre_kind"] == "BusinessRuleViolation"
+    code, text = _validate_cli(case, capsys)
+    assert code == 1 and "[BusinessRuleViolation] stages.json" in text and "season_id" in text
 
 
-def test_rule_30_unused_season_is_a_warning(tmp_path) -> None:
+def test_rule_30_unused_season_is_a_warning(tmp_path, capsys) -> None:  # noqa: ANN001
     case = _copy("s3-weekly-groups", tmp_path)
     _json(case, "stages.json", lambda d: d["season_definitions"]["seasons"].append(
         {**d["season_definitions"]["seasons"][-1], "id": 77, "label": "spare"}))
@@ -384,6 +393,8 @@ def test_rule_30_unused_season_is_a_warning(tmp_path) -> None:
     rec = next(w for w in result.warnings if w.context.get("rule") == "unused_season"
                and w.context["entity_id"] == "77")
     _at(rec, "stages.json", "77", "season_definitions.seasons")
+    code, text = _validate_cli(case, capsys)
+    assert code == 0 and "warning: stages.json (77): season 77 is defined but no stage" in text
 
 
 def test_rule_31_two_observations_for_one_hydro_season_year(tmp_path, capsys) -> None:  # noqa: ANN001
@@ -452,3 +463,29 @@ def test_external_load_file_with_a_scenario_gap(tmp_path, capsys) -> None:  # no
     assert rec.context["stage_id"] == 3 and "scenario_id 0 missing" in rec.message
     code, text = _run_cli(case, tmp_path, capsys)
     assert code == 1 and f"[DimensionMismatch] {rel}" in text and "scenario_id 0 missing" in text
+
+
+def test_external_duplicated_row_is_a_duplicate_key(tmp_path) -> None:
+    case = _copy("s1-saa-correlated", tmp_path)
+    _external(case, lambda c: {k: np.concatenate([v, v[20:21]]) for k, v in c.items()})
+    rec = _one(validate(case).errors, "DuplicateId")
+    assert rec.context["file"] == EXT and rec.context["entity_id"] == "2"
+    assert rec.context["key"] == {"stage_id": 2, "scenario_id": 0, "hydro_id": 2}
+
+
+# -- sampling methods (spec 11 §10.3) --------------------------------------------------------
+
+
+def test_lhs_stage_with_out_of_sample_simulation(tmp_path, capsys) -> None:  # noqa: ANN001
+    """LHS has no simulation point form (Cobre aborts the simulation after training): reported
+    before training, on the stage. Training alone (simulation off) stays valid."""
+    case = _copy("s1-saa-correlated", tmp_path)
+    _stage(case, 2, sampling_method="lhs")
+    assert validate(case).valid
+    _json(case, "config.json", lambda d: d["simulation"].update(enabled=True, num_scenarios=2))
+    rec = _one(validate(case).errors, "UnsupportedSamplingScheme")
+    _at(rec, "stages.json", "2", "stages[2].sampling_method")
+    assert "simulation.scenario_source.inflow.scheme" in rec.context["settings"]
+    code, text = _run_cli(case, tmp_path, capsys)
+    assert code == 1 and "[UnsupportedSamplingScheme] stages.json (2)" in text
+    assert not (tmp_path / "out" / "training" / "convergence.parquet").exists()

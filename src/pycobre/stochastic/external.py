@@ -63,7 +63,7 @@ def external_problems(
     def add(kind: str, message: str, field: str, entity: object = None, **ctx: object) -> None:
         context = {"file": rel, "entity_id": None if entity is None else str(entity),
                    "field": field, **ctx}
-        out.append(ValidationRecord(kind, f"{rel}: {message}", context))
+        out.append(ValidationRecord(kind, message, context))
 
     sid = np.asarray(table.column("stage_id").to_numpy(zero_copy_only=False), dtype=np.int64)
     scen = np.asarray(table.column("scenario_id").to_numpy(zero_copy_only=False), dtype=np.int64)

@@ -38,8 +38,16 @@ def located_error(
     from pycobre.io.records import ValidationRecord
 
     context: dict[str, Any] = {"file": file, "entity_id": entity, "field": field, **extra}
-    record = ValidationRecord(kind=kind, message=message, context=dict(context))
+    record = ValidationRecord(kind=kind, message=_without_file(message, file), context=dict(context))
     return error_from_records([record])
+
+
+def _without_file(message: str, file: str) -> str:
+    """Records name their file in ``context``; drop a leading ``<file>: `` from the text."""
+    for prefix in (f"{file}: ", f"{file.rsplit('/', 1)[-1]}: "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
 
 
 def error_from_records(records: list) -> ValidationError:
@@ -80,7 +88,11 @@ def located_warning(
         "cobre_kind": "ModelQuality",
         **extra,
     }
-    sink.append(ValidationRecord(kind=kind, message=message, context=context, severity="warning"))
+    sink.append(
+        ValidationRecord(
+            kind=kind, message=_without_file(message, file), context=context, severity="warning"
+        )
+    )
 
 
 @contextlib.contextmanager

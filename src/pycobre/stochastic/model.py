@@ -293,6 +293,34 @@ def _check_history_windows(hist_lib, training, simulation, view: CaseView) -> No
         )
 
 
+def _check_simulation_sampling(stages, simulation, layout, view: CaseView) -> None:  # noqa: ANN001
+    """An ``lhs`` stage cannot serve out-of-sample *simulation* draws (its design has one point
+    per forward pass; Cobre 0.5.1 aborts the simulation after training). Say so before training."""
+    if not view.config_section("simulation", "enabled"):
+        return
+    if int(view.config_section("simulation", "num_scenarios") or 2000) <= 0:
+        return
+    sizes = {"inflow": len(layout.hydro_ids), "load": len(layout.load_bus_ids),
+             "ncs": len(layout.ncs_ids)}
+    oos = [c for c in sizes if sizes[c] and simulation.scheme(c) == "out_of_sample"]
+    stage = next((s for s in stages if s.sampling_method == "lhs"), None)
+    if not oos or stage is None:
+        return
+    raise located_error(
+        "UnsupportedSamplingScheme",
+        f"stage {stage.id} uses sampling_method 'lhs' but the simulation draws {oos[0]} "
+        "scenarios 'out_of_sample' (simulation.scenario_source, or training's when absent): "
+        "LHS cannot draw simulation scenarios; use 'saa', 'qmc_sobol' or 'qmc_halton' for this "
+        "stage, or another simulation scheme",
+        file="stages.json",
+        entity=stage.id,
+        field=f"stages[{stage.index}].sampling_method",
+        stage_id=stage.id,
+        settings=[f"stages[{stage.index}].sampling_method",
+                  f"simulation.scenario_source.{oos[0]}.scheme"],
+    )
+
+
 def _check_sources(training, simulation, layout, hist_lib, external) -> None:  # noqa: ANN001
     """The §11.1 ``MissingScenarioSource`` cases the samplers would raise, without a tree."""
     sizes = {"inflow": len(layout.hydro_ids), "load": len(layout.load_bus_ids),
@@ -430,6 +458,7 @@ def build_stochastic_model(
             min(n, int(c)) for n, c in zip(n_open, external["inflow"].raw_counts, strict=True)
         ]
     _check_history_windows(hist_lib, training_source, simulation_source, view)
+    _check_simulation_sampling(stages, simulation_source, layout, view)
     for t, s in enumerate(stages):
         if s.sampling_method == "historical_residuals":
             if hist_lib is None or hist_lib.n_windows == 0:
@@ -448,7 +477,7 @@ def build_stochastic_model(
         if user_tree is not None:
             read_user_tree(user_tree, len(stages), layout.dim)
         else:
-            check_sampling_methods(stages)
+            check_sampling_methods(stages, layout.dim)
         _check_sources(training_source, simulation_source, layout, hist_lib, external)
         return None
     if user_tree is not None:

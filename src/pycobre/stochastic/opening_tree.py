@@ -15,7 +15,7 @@ from pycobre.stochastic.noise_layout import NoiseLayout
 from pycobre.stochastic.sampling.halton import halton_batch
 from pycobre.stochastic.sampling.lhs import lhs_batch
 from pycobre.stochastic.sampling.saa import saa_batch
-from pycobre.stochastic.sampling.sobol import sobol_batch
+from pycobre.stochastic.sampling.sobol import SOBOL_MAX_DIM, sobol_batch
 from pycobre.stochastic.siphash import derive_opening_seed
 
 __all__ = ["check_sampling_methods", "generate_opening_tree", "read_user_tree"]
@@ -34,7 +34,7 @@ def generate_opening_tree(
     n_windows: int = 0,
 ) -> list[np.ndarray]:
     """Generate the tree; ``historical_eta(window, t)`` gives the hydro η of a history window."""
-    check_sampling_methods(stages)
+    check_sampling_methods(stages, layout.dim)
     dim = layout.dim
     copies = [t > 0 and groups[t] == groups[t - 1] for t in range(len(stages))]
     tree: list[np.ndarray | None] = [None] * len(stages)
@@ -71,9 +71,22 @@ def generate_opening_tree(
     return [np.ascontiguousarray(v) for v in tree]
 
 
-def check_sampling_methods(stages: list[StageInfo]) -> None:
-    """``selective`` cannot generate openings (spec 11 §10.7): located error on its stage."""
+def check_sampling_methods(stages: list[StageInfo], dim: int = 0) -> None:
+    """``selective`` cannot generate openings (spec 11 §10.7); Sobol has a dimension cap:
+    located errors on the stage."""
     for stage in stages:
+        if stage.sampling_method == "qmc_sobol" and dim > SOBOL_MAX_DIM:
+            raise located_error(
+                "DimensionExceedsCapacity",
+                f"sampling_method 'qmc_sobol' of stage {stage.id} supports at most "
+                f"{SOBOL_MAX_DIM} noise dimensions, the case has {dim}",
+                file="stages.json",
+                entity=stage.id,
+                field=f"stages[{stage.index}].sampling_method",
+                stage_id=stage.id,
+                dimension=dim,
+                max=SOBOL_MAX_DIM,
+            )
         if stage.sampling_method == "selective":
             raise located_error(
                 "UnsupportedNoiseMethod",

@@ -102,7 +102,7 @@ def read_history(view: CaseView) -> History:
             duplicates.append(
                 ValidationRecord(
                     "PhysicalConstraint",
-                    f"{_FILE}: hydro {h} has more than one observation for season {season} of "
+                    f"hydro {h} has more than one observation for season {season} of "
                     f"{d.year} ({d.isoformat() if weekly else f'{d.year}-{d.month:02d}'})",
                     {"file": _FILE, "entity_id": str(h), "field": "date",
                      "cobre_kind": "BusinessRuleViolation", "season_id": season,
