@@ -148,3 +148,22 @@ def test_simulation_spread_over_ranks_and_threads_writes_the_same_files(runs, tm
     assert (meta["distribution"]["backend"], meta["distribution"]["world_size"]) == ("mpi", 2)
     assert meta["distribution"]["threads_per_rank"] == 2
     assert (out / "simulation" / "_SUCCESS").is_file()
+
+
+def test_simulation_with_an_idle_rank_writes_the_same_partitions(runs, tmp_path):
+    """3 ranks, 2 scenarios: rank 2 owns none and must still take part and return both."""
+    out = tmp_path / "sim3"
+    done = _mpi(3, str(SIM_SCRIPT), str(CASE), str(runs["one"] / "policy"), str(out), "1", "2")
+    lines = [json.loads(ln) for ln in done.stdout.splitlines() if ln.startswith("{")]
+    assert sorted(ln["rank"] for ln in lines) == [0, 1, 2]
+    assert all(ln["ids"] == [0, 1] for ln in lines)
+    ref = {
+        name: data
+        for name, data in _files(
+            runs["one"] / "simulation", skip=("solver", "metadata.json")
+        ).items()
+        if "scenario_id=0000" in name or "scenario_id=0001" in name
+    }
+    assert len(ref) >= 2
+    got = _files(out / "simulation", skip=("solver", "metadata.json"))
+    assert {k: v for k, v in got.items() if k != "_SUCCESS"} == ref

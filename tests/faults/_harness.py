@@ -100,6 +100,13 @@ def every_file_reads(out: pathlib.Path) -> list[str]:
     return bad
 
 
+def leftovers(out: pathlib.Path) -> list[str]:
+    """Temporary files of the atomic writers (``.<name>.<hex>.tmp``) or half-swapped policy
+    folders (``.policy.new``) still in ``out``."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.name.endswith(".tmp") or p.name.startswith(".policy"))
+
+
 def lower_bound(out: pathlib.Path) -> tuple[int, float]:
     meta = json.loads((out / "policy" / "metadata.json").read_text(encoding="utf-8"))
     return int(meta["completed_iterations"]), float(meta["final_lower_bound"])

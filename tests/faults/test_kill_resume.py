@@ -21,6 +21,7 @@ from tests.faults._harness import (
     cli,
     every_file_reads,
     iteration_limit,
+    leftovers,
     lower_bound,
     markers,
     patched_case,
@@ -78,6 +79,7 @@ def test_kill_during_training_then_resume_is_bit_identical(reference, tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"resuming from iteration {done_at_kill}" in done.stderr
     assert markers(out) == ["simulation/_SUCCESS", "training/_SUCCESS"]
+    assert [n for n in leftovers(out) if n.startswith(".policy")] == []  # swap recovered
     iterations, lb = lower_bound(out)
     ref_iterations, ref_lb = lower_bound(ref_out)
     assert (iterations, lb) == (ref_iterations, ref_lb) == (LIMIT, ref_lb)

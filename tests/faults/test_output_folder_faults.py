@@ -19,6 +19,7 @@ from tests.faults._harness import (
     cli,
     every_file_reads,
     iteration_limit,
+    leftovers,
     lower_bound,
     markers,
     patched_case,
@@ -91,6 +92,7 @@ def test_disk_full_on_a_fresh_folder(tmp_path):
         for marker in markers(out):  # a marker only over a section whose files all read
             assert (out / pathlib.Path(marker).parent / "metadata.json").is_file()
         assert every_file_reads(out) == []
+        assert leftovers(out) == []  # the writers clean up their temporary files
 
 
 def _files(root: pathlib.Path) -> dict[str, bytes]:
@@ -125,6 +127,8 @@ def test_disk_full_keeps_the_previous_output_readable(tmp_path, leave):
     with tmpfs(tmp_path / "small", "8m") as mount:
         out, old = _second_run_on_a_full_disk(tmp_path, mount, leave)
         assert every_file_reads(out) == []
+        # no temporary file; a failed policy swap may leave .policy.new (request item 8)
+        assert [n for n in leftovers(out) if not n.startswith(".policy.new")] == []
         assert _files(out / "policy") == {k[len("policy/"):]: v for k, v in old.items()
                                           if k.startswith("policy/")}
         policy = read_policy(out / "policy")
@@ -138,13 +142,14 @@ def test_disk_full_keeps_the_previous_output_readable(tmp_path, leave):
 
 
 @pytest.mark.xfail(strict=True, reason="run.py certifies training before the policy swap and "
-                   "keeps an older simulation/_SUCCESS (requests/reliability.md items 1 and 5)")
+                   "keeps an older simulation/_SUCCESS, leaves .policy.new (requests/reliability.md items 1, 5, 8)")
 @pytest.mark.parametrize("leave", [30_000])
 def test_disk_full_leaves_no_inconsistent_markers(tmp_path, leave):
     """What the markers certify belongs to one run: training/_SUCCESS only next to its own
     policy, simulation/_SUCCESS only for a simulation of the policy in place."""
     with tmpfs(tmp_path / "small", "8m") as mount:
         out, _ = _second_run_on_a_full_disk(tmp_path, mount, leave)
+        assert not (out / ".policy.new").exists()  # item 8: a failed swap cleans up
         found = markers(out)
         policy_iterations = lower_bound(out)[0]
         if "training/_SUCCESS" in found:

@@ -489,3 +489,40 @@ def test_lhs_stage_with_out_of_sample_simulation(tmp_path, capsys) -> None:  # n
     code, text = _run_cli(case, tmp_path, capsys)
     assert code == 1 and "[UnsupportedSamplingScheme] stages.json (2)" in text
     assert not (tmp_path / "out" / "training" / "convergence.parquet").exists()
+
+
+def test_selective_sampling_without_a_user_tree(tmp_path, capsys) -> None:  # noqa: ANN001
+    case = _copy("s1-saa-correlated", tmp_path)
+    _stage(case, 4, sampling_method="selective")
+    rec = _one(validate(case).errors, "UnsupportedNoiseMethod")
+    _at(rec, "stages.json", "4", "stages[4].sampling_method")
+    code, text = _validate_cli(case, capsys)
+    assert code == 1 and "[UnsupportedNoiseMethod] stages.json (4)" in text
+
+
+def test_external_ncs_file_without_a_stage(tmp_path, capsys) -> None:  # noqa: ANN001
+    """d15's NCS 0 has a statistics row, so it owns a noise slot: its external file must cover
+    both study stages."""
+    src = ROOT / "tests" / "data" / "deterministic" / "d15-non-controllable-source"
+    case = pathlib.Path(shutil.copytree(src, tmp_path / "d15"))
+    rel = "scenarios/external_ncs_scenarios.parquet"
+    pq.write_table(pa.table({
+        "stage_id": pa.array([0, 0], pa.int32()), "scenario_id": pa.array([0, 1], pa.int32()),
+        "ncs_id": pa.array([0, 0], pa.int32()), "value": [0.4, 0.6]}), case / rel)
+    _json(case, "config.json", lambda d: d["training"].update(
+        scenario_source={"seed": 3, "ncs": {"scheme": "external"}}))
+    rec = _one(validate(case).errors, "DimensionMismatch")
+    _at(rec, rel, None, "stage_id")
+    assert rec.context["stage_id"] == 1 and "stage 1 has no scenarios" in rec.message
+    code, text = _run_cli(case, tmp_path, capsys)
+    assert code == 1 and f"[DimensionMismatch] {rel}" in text and "stage 1" in text
+
+
+def test_fewer_historical_windows_than_forward_passes_is_a_warning(tmp_path) -> None:
+    case = _copy("s2-par-history", tmp_path)
+    _source(case, inflow={"scheme": "historical"}, historical_years=[1990])
+    result = validate(case)
+    assert result.valid, [str(r) for r in result.errors]
+    rec = next(w for w in result.warnings if w.context.get("rule") == "historical_windows_repeat")
+    _at(rec, HISTORY, None, "date")
+    assert "1 historical window(s) for 2 forward passes" in rec.message

@@ -1,6 +1,6 @@
 """Scenario assembly checks (spec 02 §1 step A; spec 11 §5.2, §9, §11, §14).
 
-Runs after L1–L5 found no error: the stochastic layer's own input checks
+Runs in ``validate()`` (``run_pipeline(raw, assembly=True)``) after L1–L5 found no error: the stochastic layer's own input checks
 (:mod:`pycobre.stochastic.input_check`) on the raw case, so ``pycobre validate`` reports what
 ``pycobre run`` would stop on while fitting the inflow model — too little history
 (``InsufficientData``), correlation matrices that are not symmetric within 1e-10 or whose
