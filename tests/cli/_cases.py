@@ -65,6 +65,15 @@ def rich_case(tmp_path: pathlib.Path) -> pathlib.Path:
         "filling": {"start_stage_id": 1, "filling_inflow_m3s": 2.0},
     }))
     edit_json(case, "system/buses.json", lambda d: d["buses"].append({"id": 1, "name": "B2"}))
+
+    def monthly_seasons(doc: dict) -> None:
+        # AR coefficients below need a season per stage (spec 11 §2.3).
+        doc["season_definitions"] = {"cycle_type": "monthly", "seasons": [
+            {"id": m, "month_start": m + 1, "label": f"M{m + 1}"} for m in range(4)]}
+        for stage in doc["stages"]:
+            stage["season_id"] = int(stage["start_date"][5:7]) - 1
+
+    edit_json(case, "stages.json", monthly_seasons)
     write("system/lines.json", {"lines": [{
         "id": 0, "name": "L0", "source_bus_id": 0, "target_bus_id": 1,
         "capacity": {"direct_mw": 10.0, "reverse_mw": 10.0}}]})

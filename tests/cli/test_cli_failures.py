@@ -63,3 +63,37 @@ def test_plain_io_error_keeps_the_generic_hint(capsys):
     assert os_errno(exc) is None
     assert report_exception(exc, color=False) == EXIT_IO
     assert IO_HINT in capsys.readouterr().err
+
+
+def test_sigterm_calls_the_verbs_interrupt_handler():
+    import os
+    import signal
+
+    from pycobre.cli.main import _sigterm_as_interrupt
+
+    seen = []
+    before = signal.getsignal(signal.SIGTERM)
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
+    try:
+        with _sigterm_as_interrupt():
+            os.kill(os.getpid(), signal.SIGTERM)
+        assert seen == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGTERM) == before  # restored
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigterm_without_a_handler_is_a_keyboard_interrupt():
+    import os
+    import signal
+
+    import pytest
+
+    from pycobre.cli.main import _sigterm_as_interrupt
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), _sigterm_as_interrupt():
+            os.kill(os.getpid(), signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGINT, previous)

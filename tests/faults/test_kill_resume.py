@@ -127,3 +127,41 @@ def test_kill_during_simulation_keeps_training_and_simulation_only_completes(ref
     # (requests/reliability.md item 4): the mean cost agrees closely
     mean = sum(_costs(out)) / len(_costs(out))
     assert mean == pytest.approx(sum(_costs(ref_out)) / len(_costs(ref_out)), rel=5e-3)
+
+
+def test_sigterm_stops_gracefully_then_resume_is_bit_identical(reference, tmp_path):
+    """SIGTERM (scheduler preemption) = Ctrl-C: training stops after the current iteration,
+    the outputs and the policy are written, exit 0 (spec 21 §11.2); resume then completes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _, ref_out = reference
+    case = patched_case(tmp_path, "4ree", **CONFIG)
+    out = tmp_path / "out"
+    log = tmp_path / "term.log"
+    with open(log, "w", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "pycobre", "--color", "never", "run",
+                                 str(case), "--output", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + 120
+        while "iteration 3/" not in log.read_text(encoding="utf-8", errors="replace"):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=120)
+    text = log.read_text(encoding="utf-8")
+    assert code == 0, text
+    assert "Traceback" not in text and "interrupt: stopping after the current iteration" in text
+    stopped_at, _ = lower_bound(out)
+    assert 3 <= stopped_at < LIMIT
+    meta = json.loads((out / "training" / "metadata.json").read_text())
+    assert meta["convergence"]["termination_reason"] == "graceful_shutdown"
+    assert "training/_SUCCESS" in markers(out)
+
+    set_config(case, policy__mode="resume")
+    done = cli("run", str(case), "--quiet", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert lower_bound(out)[1].hex() == lower_bound(ref_out)[1].hex()
+    assert lower_bound(out)[0] == LIMIT

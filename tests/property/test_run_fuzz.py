@@ -2,7 +2,8 @@
 file or reorder entities of a small case (d01–d04, d13, d14), force tiny iteration limits
 (3 iterations, 2 simulation scenarios), and run it.
 
-Every example must end either with exit 0 and complete, certified outputs (``_SUCCESS`` over
+``run`` must agree with ``validate`` (a case it accepts may only fail in the solver, a case it
+refuses is refused by ``run`` with the same exit code). Every example must end either with exit 0 and complete, certified outputs (``_SUCCESS`` over
 files that all read back) or with a located error: exit 1/2/3, the message names a file of the
 case, no traceback, no "bug" message, and no ``_SUCCESS`` in the output folder (a solver
 failure mid-training may certify the partial training, whose metadata says ``"partial"``).
@@ -72,12 +73,19 @@ def _cap_openings(case: pathlib.Path) -> None:
 
 
 def _run(case: pathlib.Path, out: pathlib.Path) -> tuple[int, str]:
+    """``pycobre run``; its verdict must agree with ``pycobre validate`` on the same case."""
     _tiny_limits(case)
     _cap_openings(case)
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        checked = main(["--color", "never", "validate", str(case)])
         code = main(["--color", "never", "run", str(case), "--quiet", "--output", str(out)])
-    return code, err.getvalue()
+    text = err.getvalue()
+    if checked == 0:  # accepted input may only fail in the solver
+        assert code in (0, 3), text
+    else:  # refused input is refused by run too, with the same exit class
+        assert code == checked, text
+    return code, text
 
 
 def _check(case: pathlib.Path, out: pathlib.Path, code: int, text: str, label: str) -> None:

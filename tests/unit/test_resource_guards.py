@@ -169,3 +169,16 @@ def test_all_shipped_cases_stay_within_the_limits():
     for case in ALL_CASES:
         over = [str(r) for r in validate(case).records if r.context.get("limit") is not None]
         assert over == [], case.name
+
+
+@pytest.mark.parametrize("rel,key,value", [
+    ("system/hydros.json", "hydros", 1), ("stages.json", "stages", {"a": 1}),
+    ("stages.json", "stages", [1, "x", {"id": "a", "blocks": 3}]),
+    ("config.json", "training", [1]), ("config.json", "simulation", "on")])
+def test_the_limits_rule_tolerates_malformed_documents(tmp_path, rel, key, value):
+    """Found by the run fuzz: ``hydros: 1`` crashed this rule (InternalError, exit 4)."""
+    case = case_copy(tmp_path, "d13-generic-constraint")
+    edit_json(case, rel, lambda d: d.update({key: value}))
+    result = validate(case)
+    assert not result.valid
+    assert [str(r) for r in result.records if r.kind == "InternalError"] == []

@@ -182,6 +182,31 @@ def test_background_writer_files_byte_identical_to_previous_path(tmp_path):
     )
 
 
+def test_unbuilt_scenario_tables_written_identically(tmp_path):
+    """Handing the writer an unbuilt ``ScenarioTables`` gives the same files (both modes)."""
+    dirs = entity_dirs_for(EntityCounts(1, 1, 1, 1, 1, 1, 1, 1))
+    roots = {}
+    for mode, background in (("sync", False), ("thread", True)):
+        roots[mode] = tmp_path / mode
+        writer = SimulationWriter(roots[mode], dirs, background=background)
+        writer.prepare()
+        for j in range(3):
+            acc = ScenarioTables()
+            for layout, q, x_in, costs in _scenario(j):
+                acc.add(stage_rows(layout, q, x_in=x_in, costs=costs))
+            paths = writer.write_scenario(j, acc)
+            assert len(paths) == len(SIMULATION_SCHEMAS)
+        writer.finish({"status": "complete"})
+    old_root = tmp_path / "old"
+    for j in range(3):
+        _write_old(old_root, j, _old_tables(_scenario(j)))
+    old = _files(old_root)
+    for mode in roots:
+        new = _files(roots[mode])
+        new.pop("simulation/_SUCCESS")
+        assert new == old, mode
+
+
 def test_finish_waits_for_queued_partitions_before_marker(tmp_path, monkeypatch):
     """``_SUCCESS`` certifies the tree: it may appear only after every queued partition."""
     gate = threading.Event()
@@ -264,22 +289,32 @@ def test_background_writer_bounded_queue_and_idle_exit():
     assert done == [1, 2, 3, 4]
 
 
-def test_background_default_off_under_mpi_launcher(monkeypatch, tmp_path):
-    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "2")
-    assert SimulationWriter(tmp_path, ["costs"])._bg is None
-    monkeypatch.delenv("OMPI_COMM_WORLD_SIZE")
+def test_background_writer_default_switches(monkeypatch, tmp_path):
     for var in (
         "PMI_RANK",
         "PMI_SIZE",
         "PMIX_RANK",
         "OMPI_COMM_WORLD_RANK",
+        "OMPI_COMM_WORLD_SIZE",
         "MPI_LOCALRANKID",
         "MPI_LOCALNRANKS",
         "SLURM_PROCID",
+        sim_out.BACKGROUND_ENV,
     ):
         monkeypatch.delenv(var, raising=False)
-    assert SimulationWriter(tmp_path, ["costs"])._bg is not None
-    assert sim_out._default_background() is True
+    monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 2)
+    assert SimulationWriter(tmp_path, ["costs"])._bg is not None  # a spare core: thread
+    monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 1)
+    assert SimulationWriter(tmp_path, ["costs"])._bg is None
+    monkeypatch.setenv(sim_out.BACKGROUND_ENV, "1")
+    assert SimulationWriter(tmp_path, ["costs"])._bg is not None  # forced on
+    monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 8)
+    monkeypatch.setenv(sim_out.BACKGROUND_ENV, "0")
+    assert SimulationWriter(tmp_path, ["costs"])._bg is None  # forced off
+    monkeypatch.setenv(sim_out.BACKGROUND_ENV, "1")
+    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "2")
+    assert SimulationWriter(tmp_path, ["costs"])._bg is None  # several processes: never
+    assert SimulationWriter(tmp_path, ["costs"], background=True)._bg is not None  # explicit
 
 
 # -- previous implementation (verbatim copy, reference for the byte-equality tests) ----------

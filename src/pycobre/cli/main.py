@@ -10,9 +10,13 @@ message with exit code 4 — never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from pycobre.cli.color import resolve_color
 from pycobre.cli.failures import EXIT_INTERNAL, report_exception
@@ -63,6 +67,29 @@ def build_parser(verb: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a scheduler's preemption) asks for the same graceful stop as Ctrl-C (spec 21
+    §11.2): it calls whatever SIGINT handler the verb installed — for ``run``, stop after the
+    current iteration and write the outputs — instead of dying with half the work unsaved."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler) and handler is not signal.default_int_handler:
+            handler(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = _selected_verb(args_list)
@@ -75,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(stop.code or 0)
         color_flag = args.color
         module = importlib.import_module(VERBS[args.command][0])
-        return int(module.execute(args) or 0)
+        with _sigterm_as_interrupt():
+            return int(module.execute(args) or 0)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -12,10 +12,19 @@ once a short spin is over: a rank waiting for its peers then lets the ranks stil
 the very rank everybody waits for). ``PYCOBRE_COMM_WAIT=busy`` restores the blocking calls. With
 ``timeout_s`` (or ``PYCOBRE_COMM_TIMEOUT_S``) a rank whose peers never arrive raises
 ``CommunicationError`` instead of hanging.
+
+Departure notices: a rank leaving the interpreter (``atexit``) sends a 1-byte notice to every
+peer on a private duplicate communicator and then waits for theirs (an exit handshake, which
+also replaces MPICH's blocking ``MPI_Finalize`` wait). A rank polling a collective checks for
+such notices: a peer that left while others still wait for it (e.g. it failed while loading its
+copy of the case, before the first collective) makes the waiting rank raise
+``CommunicationError(detail="peer exited")`` — which ``fail_fast`` turns into a job abort with
+a message — instead of waiting forever.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import sys
@@ -33,6 +42,8 @@ from pycobre.errors import CommunicationError
 __all__ = ["MpiCommunicator", "load_mpi", "timeout_from_env"]
 
 WAIT_ENV = "PYCOBRE_COMM_WAIT"
+_EXIT_TAG = 7411  # departure notices, on the private exit communicator only
+_PROBE_EVERY = 512  # polls between two checks for departure notices
 #: give the core away between polls (a sleep would add ~0.1-0.3 ms to every collective)
 _yield = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
 
@@ -92,6 +103,10 @@ class MpiCommunicator(Communicator):
         self._timeout = timeout_s if timeout_s is not None else timeout_from_env()
         self._orphans: list[Any] = []  # requests abandoned after a timeout
         self._busy_wait = os.environ.get(WAIT_ENV, "").strip().lower() == "busy"
+        self._exit_comm = base.Dup() if base.Get_size() > 1 else None
+        self._left = False
+        if self._exit_comm is not None:
+            atexit.register(self._exit_handshake)
         self._ops = {
             ReduceOp.SUM: MPI.SUM,
             ReduceOp.MIN: MPI.MIN,
@@ -114,6 +129,40 @@ class MpiCommunicator(Communicator):
             slurm_info(),
         )
 
+    def _check_departures(self, operation: str, req: Any) -> None:
+        """Raise if a peer has left the job (sent its departure notice) while we wait for it."""
+        if self._exit_comm is None:
+            return
+        status = self._MPI.Status()
+        if not self._exit_comm.Iprobe(self._MPI.ANY_SOURCE, _EXIT_TAG, status):
+            return
+        peer = status.Get_source()
+        self._orphans.append(req)  # keep its buffers alive until the job ends
+        raise CommunicationError(
+            f"{operation}: rank {peer} left the job while rank {self._rank} waited for it in a "
+            f"collective (rank {peer} failed or returned early; see its message)",
+            operation=operation,
+            rank=self._rank,
+            context={"detail": "peer exited", "peer": peer},
+        )
+
+    def _exit_handshake(self) -> None:
+        """At interpreter exit: tell every peer we are leaving, then wait for their notices."""
+        if self._left or self._exit_comm is None:
+            return
+        self._left = True
+        comm, size, me = self._exit_comm, self._exit_comm.Get_size(), self._exit_comm.Get_rank()
+        try:
+            note = np.zeros(1, dtype=np.uint8)
+            sends = [comm.Isend(note, dest=p, tag=_EXIT_TAG) for p in range(size) if p != me]
+            got = np.empty(1, dtype=np.uint8)
+            for p in range(size):
+                if p != me:
+                    comm.Recv(got, source=p, tag=_EXIT_TAG)
+            self._MPI.Request.Waitall(sends)
+        except Exception:  # noqa: BLE001 - never turn a normal exit into a traceback
+            pass
+
     @property
     def mpi_comm(self) -> Any:
         """The underlying ``mpi4py`` communicator (for tests and diagnostics)."""
@@ -130,6 +179,8 @@ class MpiCommunicator(Communicator):
             spins = 0
             while not req.Test():
                 spins += 1
+                if spins % _PROBE_EVERY == 0:
+                    self._check_departures(operation, req)
                 if spins > 2000:
                     if deadline is not None and time.monotonic() > deadline:
                         self._orphans.append(req)  # keep its buffers alive until the job ends
@@ -238,5 +289,8 @@ class MpiCommunicator(Communicator):
         if message:
             print(message, file=sys.stderr, flush=True)
         sys.stdout.flush()
+        # the launcher forwards output asynchronously and drops what it has not forwarded when
+        # the abort kills the job: give it a moment, the message is the point of aborting
+        time.sleep(0.5)
         self._MPI.COMM_WORLD.Abort(int(code))
         os._exit(int(code))  # Abort does not return; this only guards a broken MPI

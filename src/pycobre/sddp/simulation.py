@@ -533,20 +533,33 @@ def simulate(
     local: list[tuple[list[ScenarioResult], SolverStats]] = []
 
     def run_mine() -> None:
-        local.append(
-            simulate_problem(
-                problem,
-                cuts,
-                layouts,
-                batch,
-                mine,
-                threads=threads,
-                bases=bases,
-                on_scenario=emit,
-                keep_tables=keep,
-                initial_state=start_state,
+        # a background writer (opt-in, io/output/simulation.py) must have flushed this rank's
+        # partitions before the agreement that lets rank 0 write _SUCCESS
+        drain = getattr(writer, "drain", None)
+        ok = False
+        try:
+            local.append(
+                simulate_problem(
+                    problem,
+                    cuts,
+                    layouts,
+                    batch,
+                    mine,
+                    threads=threads,
+                    bases=bases,
+                    on_scenario=emit,
+                    keep_tables=keep,
+                    initial_state=start_state,
+                )
             )
-        )
+            ok = True
+        finally:
+            if drain is not None:
+                try:
+                    drain()
+                except Exception:
+                    if ok:  # otherwise the simulation's own error is already propagating
+                        raise
 
     _collective(comm, run_mine)
     results, stats = local[0]

@@ -5,11 +5,15 @@ in the directory name), ``solver/iterations.parquet`` and ``solver/retry_histogr
 then ``metadata.json`` and finally the empty ``_SUCCESS`` marker. Every file is written
 atomically; a run that dies midway leaves no ``_SUCCESS``.
 
-Partitions are written by a background thread (bounded queue, ``BackgroundWriter``) so the
-solving thread does not wait for Parquet; ``finish`` first waits for every queued partition of
-this output tree — also those queued by other writers of the same tree in this process (ranks
-run as threads) — so the marker still comes last. Under an MPI launcher (several processes,
-whose queues another process cannot wait for) partitions are written synchronously.
+By default (``background=None``) partitions are written by a background thread (bounded queue,
+``BackgroundWriter``) so Parquet writing — most of a simulation's CPU — overlaps LP solving on a
+free core; ``finish`` first waits for every queued partition of this output tree — also those
+queued by other writers of the same tree in this process (ranks run as threads) — so the marker
+still comes last. Synchronous instead: on a single-core machine, under an MPI launcher (several
+processes, whose queues another process cannot wait for), or with
+``PYCOBRE_SIM_WRITER_THREAD=0`` (useful when every core is already busy: highspy re-acquires
+the GIL during a solve, and hand-offs to a busy second thread then cost more than the overlap
+gains — docs/dev/performance.md, "Simulation").
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pycobre.io.output.atomic import (
 )
 from pycobre.io.output.background_writer import BackgroundWriter
 from pycobre.io.output.cobre_json import format_json_like_cobre
+from pycobre.io.output.simulation_rows import ScenarioTables
 from pycobre.io.output.simulation_schemas import (
     ENTITY_DIRS,
     RETRY_HISTOGRAM_SCHEMA,
@@ -62,11 +67,22 @@ _ACTIVE: dict[Path, weakref.WeakSet[BackgroundWriter]] = {}
 _ACTIVE_LOCK = threading.Lock()
 
 
+#: environment switch for the background writer thread: "0" off, "1" on (default: automatic)
+BACKGROUND_ENV = "PYCOBRE_SIM_WRITER_THREAD"
+
+
 def _default_background() -> bool:
-    """Background writing unless this is one of several processes (MPI launcher present)."""
+    """On with a spare core, off under an MPI launcher; ``PYCOBRE_SIM_WRITER_THREAD`` overrides."""
     from pycobre.comm.launcher import detect_launcher
 
-    return not detect_launcher().detected
+    if detect_launcher().detected:
+        return False
+    flag = os.environ.get(BACKGROUND_ENV, "").strip().lower()
+    if flag in ("0", "false", "no", "off"):
+        return False
+    if flag in ("1", "true", "yes", "on"):
+        return True
+    return (os.cpu_count() or 1) > 1
 
 
 def partition_dir_name(scenario_id: int) -> str:
@@ -166,8 +182,9 @@ class SimulationWriter:
     ``prepare`` creates the directories and removes the marker, manifest and partitions of a
     previous run (so stale scenarios cannot mix with new ones); ``write_scenario`` may be called
     from several threads for different scenarios; ``finish`` writes the manifest and marker.
-    ``background`` (default: yes unless under an MPI launcher) hands partitions to a writer
-    thread through a queue of ``capacity`` scenarios; ``drain`` waits for them.
+    ``background`` (default: yes with more than one core and no MPI launcher; see the module
+    docstring) hands partitions to a writer thread through a queue of ``capacity`` scenarios;
+    ``drain`` waits for them.
     """
 
     def __init__(
@@ -237,19 +254,32 @@ class SimulationWriter:
     def scenario_path(self, entity: str, scenario_id: int) -> Path:
         return self.root / entity / partition_dir_name(scenario_id) / "data.parquet"
 
-    def write_scenario(self, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
+    def write_scenario(
+        self, scenario_id: int, tables: Mapping[str, pa.Table] | ScenarioTables
+    ) -> list[Path]:
         """One partition per table with at least one row (spec 04 §1); returns their paths.
 
-        In background mode the files exist once ``drain``/``finish`` returned; a write error
-        surfaces at the next ``write_scenario`` or at ``drain``/``finish``.
+        ``tables`` may be an unbuilt ``ScenarioTables``: in background mode the Arrow tables are
+        then built on the writer thread too. In background mode the files exist once
+        ``drain``/``finish`` returned; a write error surfaces at the next ``write_scenario`` or
+        at ``drain``/``finish``.
         """
         if self._bg is None:
             return self._write_now(scenario_id, tables)
-        todo = {entity: table for entity, table in tables.items() if table.num_rows}
+        if isinstance(tables, ScenarioTables):
+            entities = [e for e, n in tables.row_counts().items() if n]
+            todo: Mapping[str, pa.Table] | ScenarioTables = tables
+        else:
+            todo = {entity: table for entity, table in tables.items() if table.num_rows}
+            entities = list(todo)
         self._bg.submit((scenario_id, todo))
-        return [self.scenario_path(entity, scenario_id) for entity in todo]
+        return [self.scenario_path(entity, scenario_id) for entity in entities]
 
-    def _write_now(self, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
+    def _write_now(
+        self, scenario_id: int, tables: Mapping[str, pa.Table] | ScenarioTables
+    ) -> list[Path]:
+        if isinstance(tables, ScenarioTables):
+            tables = tables.tables()
         written = []
         for entity, table in tables.items():
             if table.num_rows == 0:

@@ -350,6 +350,10 @@ class ScenarioTables:
         for entity, cols in rows.items():
             self._parts.setdefault(entity, []).append(cols)
 
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table, without building the tables."""
+        return {e: sum(_n_rows(p) for p in parts) for e, parts in self._parts.items()}
+
     def tables(self) -> dict[str, pa.Table]:
         out: dict[str, pa.Table] = {}
         for entity, parts in self._parts.items():

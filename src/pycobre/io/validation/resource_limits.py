@@ -9,7 +9,7 @@ from typing import Any
 
 from pycobre.io import limits as L
 from pycobre.io.validation.collector import Collector
-from pycobre.io.validation.view import CaseView
+from pycobre.io.validation.view import REGISTRIES, CaseView
 
 HYDROS = "system/hydros.json"
 AR_TABLE = "scenarios/inflow_ar_coefficients.parquet"
@@ -48,7 +48,7 @@ def _n_lags(view: CaseView) -> int:
     if table is not None and "lag" in table.column_names and table.num_rows:
         try:
             return max(0, int(max(x for x in table.column("lag").to_pylist() if x is not None)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return 0
     if HISTORY_TABLE in view.raw.tables:
         est = view.config.get("estimation")
@@ -57,12 +57,19 @@ def _n_lags(view: CaseView) -> int:
     return 0
 
 
+def _items(view: CaseView, rel: str, key: str) -> list[Any]:
+    """``doc[key]`` when it is a list (this rule runs on malformed input too)."""
+    value = view.doc(rel).get(key)
+    return value if isinstance(value, list) else []
+
+
 def _count(view: CaseView, registry: str) -> int:
-    return len(view.entities(registry))
+    reg = REGISTRIES[registry]
+    return len(_items(view, reg.file, reg.key))
 
 
 def check_resource_limits(view: CaseView, sink: Collector) -> None:
-    cfg = view.config
+    cfg = view.config if isinstance(view.config, dict) else {}
     training = cfg.get("training") if isinstance(cfg.get("training"), dict) else {}
     simulation = cfg.get("simulation") if isinstance(cfg.get("simulation"), dict) else {}
     iterations = _max_iterations(cfg)
@@ -80,7 +87,7 @@ def check_resource_limits(view: CaseView, sink: Collector) -> None:
     if sims is not None and sims > L.MAX_SIMULATION_SCENARIOS:
         _over(sink, "config.json", "simulation.num_scenarios", "simulation scenarios", sims,
               L.MAX_SIMULATION_SCENARIOS)
-    stages = view.study_stages
+    stages = [s for s in _items(view, "stages.json", "stages") if isinstance(s, dict)]
     if len(stages) > L.MAX_STUDY_STAGES:
         _over(sink, "stages.json", "stages", "number of study stages", len(stages),
               L.MAX_STUDY_STAGES)
