@@ -63,34 +63,6 @@ def _communicator(backend: str) -> Any:
     return comm if comm.size > 1 else None
 
 
-def _distribution(comm: Any, threads: int) -> dict[str, Any]:
-    """``distribution`` of ``training/metadata.json``; unknown MPI details are left out."""
-    if comm is None:
-        return {
-            "backend": "local",
-            "world_size": 1,
-            "ranks_participated": 1,
-            "num_nodes": 1,
-            "threads_per_rank": int(threads),
-        }
-    topo = comm.topology
-    out: dict[str, Any] = {
-        "backend": "mpi",
-        "world_size": int(comm.size),
-        "ranks_participated": int(comm.size),
-        "num_nodes": max(1, len(getattr(topo, "hosts", {}) or {})),
-        "threads_per_rank": int(threads),
-    }
-    if getattr(topo, "mpi_library", None):
-        out["mpi_library"] = topo.mpi_library
-    if getattr(topo, "mpi_version", None):
-        out["mpi_standard"] = topo.mpi_version
-    job = (getattr(topo, "slurm", None) or {}).get("SLURM_JOB_ID")
-    if job:
-        out["slurm_job_id"] = job
-    return out
-
-
 def _agree(comm: Any, error: BaseException | None) -> None:
     """With several ranks: raise on every rank if any failed (nobody waits in a collective)."""
     if comm is None:
@@ -241,13 +213,15 @@ def write_preprocessing(ctx: RunContext, out: Path) -> None:
             except Exception as exc:  # spec 20 §6 step 5: warn, do not fail
                 log.warning("stochastic export failed: %s", exc)
     _write_fpha_planes(ctx, out)
-    prov = {
-        k: v
-        for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
-        if not k.startswith("_")
-    }
+    prov = _provenance(ctx)
     write_scaling_report(out / "training" / "scaling_report.json", _scaling_report(ctx))
     write_model_provenance(out / "training" / "model_provenance.json", prov)
+
+
+def _provenance(ctx: RunContext) -> dict:
+    """The public part of the stochastic model's provenance (``_``-keys are internal)."""
+    prov = getattr(ctx.stochastic, "provenance", None) or {}
+    return {k: v for k, v in prov.items() if not k.startswith("_")}
 
 
 def _write_fpha_planes(ctx: RunContext, out: Path) -> None:
@@ -293,13 +267,17 @@ def run(
     """Load, train, simulate and write a case; returns the summary dict of spec 20 §6."""
     case = Path(case_dir)
     if not case.is_dir():
-        raise CaseNotFoundError(
-            f"case directory does not exist: {case}", context={"path": str(case)}
-        )
+        what = "case path is not a directory" if case.exists() else "case directory does not exist"
+        raise CaseNotFoundError(f"{what}: {case}", context={"path": str(case)})
     try:
         n_threads = resolve_threads(threads, workers)
         comm = _communicator(backend)
-        ctx = prepare(case, config_overrides)
+        err: BaseException | None = None
+        try:
+            ctx = prepare(case, config_overrides)
+        except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
+            err = exc
+        _agree(comm, err)  # a load error on one rank is raised on every rank (spec 21 §9)
     except CobreIOError as exc:
         raise RunError(f"{exc.kind}: {exc}{_missing_files(case, exc)}", inner=exc) from exc
     except Exception as exc:
@@ -344,6 +322,7 @@ def _run_prepared(
     comm: Any = None,
 ) -> dict:
     import pycobre
+    from pycobre.comm import distribution_info
     from pycobre.io.output.training import write_training_outputs
     from pycobre.progress import deliver, training_progress_event, typed_training_events
     from pycobre.sddp.checkpoint import (
@@ -367,6 +346,9 @@ def _run_prepared(
         except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
             err = exc
     _agree(comm, err)
+    describe = getattr(iteration_display, "describe_model", None)
+    if root and describe is not None:  # spec 06 §3 step 3: model summary before training
+        describe(hydro_models_summary(ctx), _provenance(ctx))
     policy_cfg = cfg.get("policy") or {}
     policy_dir = out / str(policy_cfg.get("path") or "./policy")
     mode = str(policy_cfg.get("mode") or "fresh")
@@ -383,11 +365,7 @@ def _run_prepared(
         "simulation": None,
         "stochastic": ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None,
         "hydro_models": hydro_models_summary(ctx),
-        "provenance": {
-            k: v
-            for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
-            if not k.startswith("_")
-        },
+        "provenance": _provenance(ctx),
     }
     pools = None
     if settings.enabled:
@@ -478,7 +456,7 @@ def _run_prepared(
                     cut_selection_enabled=sel.enabled,
                     max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
                     status="complete" if outcome.error is None else "partial",
-                    distribution=_distribution(comm, n_threads),
+                    distribution=distribution_info(comm, n_threads),
                 )
                 write_checkpoint_with_state(
                     policy_dir,
@@ -513,28 +491,30 @@ def _run_prepared(
             else "Training disabled, simulation disabled — nothing to do."
         )
     if not skip_simulation and sim_on:
-        # the simulation runs on rank 0 (its scenarios are independent of the rank layout)
+        # every rank simulates its own block of scenarios; rank 0 writes the shared files and
+        # every rank gets the full summary (spec 21 §3.5). ``simulate`` agrees on errors itself;
+        # this agreement covers failures before it starts (e.g. reading the policy).
         err = None
-        if root:
-            try:
-                result["simulation"] = _simulate(
-                    ctx,
-                    out,
-                    pools,
-                    policy_dir,
-                    n_threads,
-                    validate,
-                    simulation_display,
-                    result,
-                    progress_callback,
-                )
-            except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
-                err = exc
+        try:
+            result["simulation"] = _simulate(
+                ctx,
+                out,
+                pools,
+                policy_dir,
+                n_threads,
+                validate,
+                simulation_display if root else None,
+                result,
+                progress_callback if root else None,
+                comm=comm,
+            )
+        except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
+            err = exc
+        from pycobre.comm.failure import AGREED
+
+        if err is not None and getattr(err, AGREED, False):
+            raise err  # already raised on every rank together inside ``simulate``
         _agree(comm, err)
-        if comm is not None:
-            result["simulation"] = comm.broadcast_object(result["simulation"], root=0)
-    elif root:
-        (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
 
 
@@ -615,6 +595,7 @@ def _simulate(
     display: Any,
     result: dict,
     progress_callback: Callable[[Any], object] | None = None,
+    comm: Any = None,
 ) -> dict | None:
     from pycobre.progress import simulation_reporter
 
@@ -622,7 +603,6 @@ def _simulate(
     fn = getattr(sim_mod, "simulate", None) if sim_mod is not None else None
     if fn is None:
         log.warning("simulation requested but pycobre.sddp.simulation is not available")
-        (out / "simulation").mkdir(parents=True, exist_ok=True)
         return None
     bases = None
     if pools is None:  # simulation-only: the policy comes from disk
@@ -648,6 +628,7 @@ def _simulate(
         version=pycobre.__version__,
         validate_compatibility=validate,
         bases=bases,
+        comm=comm,
     )
     if isinstance(res, dict) and "n_scenarios" in res:
         return {"n_scenarios": int(res["n_scenarios"]), "completed": int(res.get("completed", 0))}

@@ -20,7 +20,8 @@ def test_run_quiet_writes_outputs(tmp_path, capsys):
     assert (tmp_path / "training" / "_SUCCESS").is_file()
     meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
     assert meta["iterations"]["completed"] == 10
-    assert (tmp_path / "simulation").is_dir()
+    # simulation disabled in d01: no simulation/ folder a reader could take for an interrupted one
+    assert not (tmp_path / "simulation").exists()
 
 
 def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):
@@ -35,12 +36,25 @@ def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):
     assert "Training complete in" in err and "Lower bound:  2.62611e6 $/stage" in err
     assert "Output written to" in err
     assert "warning: no random seed specified" in err
+    # the model summary comes before the first iteration (spec 06 §3 step 3)
+    model = "  hydro models: 1 constant productivity, 0 FPHA, 0 with evaporation"
+    assert model in err
+    assert err.index(model) < err.index("iteration 1/10")
+    assert "  inflow model: " in err
 
 
 def test_run_missing_case_is_io_error(tmp_path, capsys):
     code = main(["run", str(tmp_path / "nope"), "--quiet"])
     assert code == 2
     assert "case directory not found" in capsys.readouterr().err
+
+
+def test_run_on_a_file_says_it_is_not_a_directory(tmp_path, capsys):
+    path = tmp_path / "config.json"
+    path.write_text("{}")
+    code = main(["run", str(path), "--quiet"])
+    assert code == 2
+    assert f"case path is not a directory: {path}" in capsys.readouterr().err
 
 
 def test_run_bad_threads_is_rejected(tmp_path, capsys):

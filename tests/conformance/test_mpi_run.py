@@ -69,3 +69,42 @@ def test_two_ranks_write_the_single_process_results(tmp_path):
     assert meta["distribution"]["backend"] == "mpi"
     assert meta["distribution"]["world_size"] == 2
     assert (tmp_path / "two" / "simulation" / "_SUCCESS").is_file()
+
+
+def _toy_copy(dst: Path, scenarios: int) -> Path:
+    shutil.copytree(TOY, dst)
+    cfg = json.loads((dst / "config.json").read_text())
+    cfg["training"]["forward_passes"] = 2
+    cfg["training"]["stopping_rules"] = [{"type": "iteration_limit", "limit": 4}]
+    cfg["simulation"] = {"enabled": True, "num_scenarios": scenarios}
+    (dst / "config.json").write_text(json.dumps(cfg))
+    return dst
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.parquet")}
+
+
+def test_cli_simulation_over_two_ranks_writes_the_single_rank_files(tmp_path):
+    """`mpiexec -n 2 pycobre run`: both ranks simulate a block each (spec 21 §3.5); the files
+    equal the 1-rank run's byte for byte, rank 0 alone writes the metadata and ``_SUCCESS``."""
+    case = _toy_copy(tmp_path / "case", scenarios=7)  # odd: uneven blocks (4 + 3)
+    cli = [sys.executable, "-m", "pycobre", "run", str(case), "--quiet", "--output"]
+    one = subprocess.run([*cli, str(tmp_path / "one")], capture_output=True, text=True, timeout=300)
+    assert one.returncode == 0, one.stderr[-2000:]
+    two = subprocess.run(
+        [_mpiexec(), "-n", "2", *cli, str(tmp_path / "two")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert two.returncode == 0, two.stderr[-2000:]
+    a, b = _files(tmp_path / "one" / "simulation"), _files(tmp_path / "two" / "simulation")
+    scenario_dirs = {Path(k).parts[1] for k in a if Path(k).parts[1].startswith("scenario_id=")}
+    assert scenario_dirs == {f"scenario_id={j:04d}" for j in range(7)}
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    assert (tmp_path / "two" / "simulation" / "_SUCCESS").is_file()
+    meta = json.loads((tmp_path / "two" / "simulation" / "metadata.json").read_text())
+    assert meta["distribution"]["backend"] == "mpi"
+    assert meta["distribution"]["world_size"] == 2

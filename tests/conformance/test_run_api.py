@@ -25,6 +25,9 @@ def test_signature_matches_the_bindings():
 def test_missing_and_empty_case(tmp_path):
     with pytest.raises(CaseNotFoundError, match="does not exist"):
         run(tmp_path / "missing")
+    (tmp_path / "file.json").write_text("{}")
+    with pytest.raises(CaseNotFoundError, match="case path is not a directory"):
+        run(tmp_path / "file.json")
     with pytest.raises(RunError) as err:
         run(tmp_path)
     assert "config.json" in str(err.value) and err.value.kind == "MissingFile"

@@ -152,7 +152,8 @@ def execute(args: argparse.Namespace) -> int:
     quiet = bool(args.quiet) or _launcher_rank() > 0
     threads = _threads(args.threads)
     if not case.is_dir():
-        raise CaseNotFoundError(f"case directory not found: {case}", context={"path": str(case)})
+        what = "case path is not a directory" if case.exists() else "case directory not found"
+        raise CaseNotFoundError(f"{what}: {case}", context={"path": str(case)})
     if not quiet:
         print(f"pycobre v{pycobre.__version__} — SDDP hydrothermal planning", file=sys.stderr)
         _seed_warning(case)

@@ -129,31 +129,29 @@ def siphash13_bytes(message: bytes) -> int:
     tail = length & ~7
     blocks = [int.from_bytes(message[i : i + 8], "little") for i in range(0, tail, 8)]
     blocks.append(int.from_bytes(message[tail:], "little") | ((length & 0xFF) << 56))
-    rounds = [1] * len(blocks)
-    for m, n_rounds in zip(blocks, rounds, strict=True):
+    for m in blocks:  # SipHash-1-3: one compression round per block, rotations inlined
         v3 ^= m
-        for _ in range(n_rounds):
-            v0 = (v0 + v1) & m64
-            v1 = _rotl_int(v1, 13) ^ v0
-            v0 = _rotl_int(v0, 32)
-            v2 = (v2 + v3) & m64
-            v3 = _rotl_int(v3, 16) ^ v2
-            v0 = (v0 + v3) & m64
-            v3 = _rotl_int(v3, 21) ^ v0
-            v2 = (v2 + v1) & m64
-            v1 = _rotl_int(v1, 17) ^ v2
-            v2 = _rotl_int(v2, 32)
+        v0 = (v0 + v1) & m64
+        v1 = (((v1 << 13) | (v1 >> 51)) & m64) ^ v0
+        v0 = ((v0 << 32) | (v0 >> 32)) & m64
+        v2 = (v2 + v3) & m64
+        v3 = (((v3 << 16) | (v3 >> 48)) & m64) ^ v2
+        v0 = (v0 + v3) & m64
+        v3 = (((v3 << 21) | (v3 >> 43)) & m64) ^ v0
+        v2 = (v2 + v1) & m64
+        v1 = (((v1 << 17) | (v1 >> 47)) & m64) ^ v2
+        v2 = ((v2 << 32) | (v2 >> 32)) & m64
         v0 ^= m
     v2 ^= 0xFF
     for _ in range(3):
         v0 = (v0 + v1) & m64
-        v1 = _rotl_int(v1, 13) ^ v0
-        v0 = _rotl_int(v0, 32)
+        v1 = (((v1 << 13) | (v1 >> 51)) & m64) ^ v0
+        v0 = ((v0 << 32) | (v0 >> 32)) & m64
         v2 = (v2 + v3) & m64
-        v3 = _rotl_int(v3, 16) ^ v2
+        v3 = (((v3 << 16) | (v3 >> 48)) & m64) ^ v2
         v0 = (v0 + v3) & m64
-        v3 = _rotl_int(v3, 21) ^ v0
+        v3 = (((v3 << 21) | (v3 >> 43)) & m64) ^ v0
         v2 = (v2 + v1) & m64
-        v1 = _rotl_int(v1, 17) ^ v2
-        v2 = _rotl_int(v2, 32)
+        v1 = (((v1 << 17) | (v1 >> 47)) & m64) ^ v2
+        v2 = ((v2 << 32) | (v2 >> 32)) & m64
     return v0 ^ v1 ^ v2 ^ v3
