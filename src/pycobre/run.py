@@ -515,6 +515,8 @@ def _run_prepared(
         if err is not None and getattr(err, AGREED, False):
             raise err  # already raised on every rank together inside ``simulate``
         _agree(comm, err)
+    elif root:  # spec 04: simulation/ always exists, empty when simulation is disabled
+        (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
 
 
@@ -524,7 +526,8 @@ class _CheckpointHook:
     Iterations ``initial_iteration, +interval, ...`` (defaults: interval 10, first = interval)
     write the whole policy directory plus ``pycobre_resume.npz`` (bases unless
     ``store_basis = false``) and swap it in atomically; the last iteration's state is kept for
-    the final policy write instead.
+    the final policy write instead. Under MPI, `collect` runs on every rank first and gathers
+    every rank's forward bases, so the checkpoint resumes exactly whatever the rank layout.
     """
 
     def __init__(self, cfg: dict, policy_dir: Path, n_state: int, start: int, kw: dict) -> None:
@@ -534,14 +537,28 @@ class _CheckpointHook:
         self.store_basis = cfg.get("store_basis") is not False
         self.policy_dir, self.n_state, self.start, self.kw = policy_dir, n_state, start, kw
         self.final_state: Any = None
+        self._bases: Any = None
+
+    def due(self, k: int, last: bool) -> bool:
+        return last or (k >= self.first and (k - self.first) % self.interval == 0)
+
+    def collect(self, loop: Any, k: int, last: bool) -> None:
+        """Every rank, after iteration ``k``: gather all ranks' forward bases when one is due."""
+        from pycobre.sddp.checkpoint import gather_forward_bases
+
+        self._bases = None
+        multi = getattr(loop.workers, "comm", None) is not None
+        if multi and self.store_basis and self.due(k, last):
+            self._bases = gather_forward_bases(loop)
 
     def __call__(self, loop: Any, k: int, last: bool) -> None:
         from pycobre.sddp.checkpoint import capture_resume_state, write_checkpoint_with_state
 
-        due = k >= self.first and (k - self.first) % self.interval == 0
-        if not (last or due):
+        if not self.due(k, last):
             return
-        state = capture_resume_state(loop, k, store_basis=self.store_basis)
+        state = capture_resume_state(
+            loop, k, store_basis=self.store_basis, forward_bases=self._bases
+        )
         if last:
             self.final_state = state
             return
@@ -603,6 +620,7 @@ def _simulate(
     fn = getattr(sim_mod, "simulate", None) if sim_mod is not None else None
     if fn is None:
         log.warning("simulation requested but pycobre.sddp.simulation is not available")
+        (out / "simulation").mkdir(parents=True, exist_ok=True)
         return None
     bases = None
     if pools is None:  # simulation-only: the policy comes from disk

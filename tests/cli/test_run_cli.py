@@ -20,8 +20,9 @@ def test_run_quiet_writes_outputs(tmp_path, capsys):
     assert (tmp_path / "training" / "_SUCCESS").is_file()
     meta = json.loads((tmp_path / "training" / "metadata.json").read_text())
     assert meta["iterations"]["completed"] == 10
-    # simulation disabled in d01: no simulation/ folder a reader could take for an interrupted one
-    assert not (tmp_path / "simulation").exists()
+    # simulation disabled in d01: simulation/ exists but is empty (spec 04 output layout)
+    assert (tmp_path / "simulation").is_dir()
+    assert list((tmp_path / "simulation").iterdir()) == []
 
 
 def test_run_prints_progress_lines_when_not_a_tty(tmp_path, capsys):

@@ -53,7 +53,9 @@ def _tiny_limits(case: pathlib.Path) -> None:
         training["stopping_rules"] = [{"type": "iteration_limit", "limit": 3}]
         if isinstance(training.get("forward_passes"), int) and training["forward_passes"] > 2:
             training["forward_passes"] = 2
-    simulation = doc.setdefault("simulation", {})
+    if doc.get("simulation") is None:  # absent or null: simulation off by default
+        doc["simulation"] = {}
+    simulation = doc["simulation"]
     if isinstance(simulation, dict):
         simulation["enabled"] = True
         simulation["num_scenarios"] = 2

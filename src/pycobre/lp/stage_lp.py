@@ -446,29 +446,32 @@ class StageLP:
         noises = np.asarray(noises, dtype=np.float64)
         W = noises.shape[0]
         vs, eta_eff, hi = self._patch_values(noises)
-        out = OpeningsResult(
-            objectives=np.empty(W),
-            state_duals=np.empty((W, self.n_state)),
-            cut_duals=np.empty((W, n_cut_duals)),
-            iterations=np.zeros(W, dtype=np.int64),
-            solve_time_s=np.zeros(W),
-            retry_attempts=np.zeros(W, dtype=np.int64),
-            retry_levels=[None] * W,
-        )
+        n_rows = self._base_rows + self._n_cuts
+        # per opening only the solver calls and one list -> row copy; the state/cut duals are
+        # gathered and scaled once for all openings after the loop (same elementwise values)
+        Y = np.empty((W, n_rows))
+        obj = [0.0] * W
+        its_w = [0] * W
+        secs = [0.0] * W
+        att = [0] * W
+        levels: list = [None] * W
         solver = self.solver
-        rows, srows, sscale = self._patch_rows, self._state_rows, self._state_row_scale
-        c0, c1 = self._base_rows, self._base_rows + n_cut_duals
+        rows = self._patch_rows
         perf = time.perf_counter
         h = self._highs if isinstance(solver, HighsSolver) else None
         n_patch = int(rows.shape[0])
-        n_rows = self._base_rows + self._n_cuts
+        if h is not None:
+            change_bounds, run, model_status = h.changeRowsBounds, h.run, h.getModelStatus
+            info_value, objective, get_solution = (
+                h.getInfoValue, h.getObjectiveValue, h.getSolution
+            )
         for w in range(W):
             if hi is not None:
                 self._set_patch(vs[w], hi[w])
             elif h is not None:
                 if n_patch:
                     vw = vs[w]
-                    h.changeRowsBounds(n_patch, rows, vw, vw)
+                    change_bounds(n_patch, rows, vw, vw)
             else:
                 solver.set_row_bounds(rows, vs[w], vs[w])
             if w == 0 and basis is not None:
@@ -476,42 +479,54 @@ class StageLP:
             t0 = perf()
             if h is not None:  # HighsSolver.solve inlined (its first attempt)
                 solver._solution = None
-                h.run()
-                status = h.getModelStatus()
+                run()
+                status = model_status()
                 wall = perf() - t0
-                its = int(h.getInfoValue("simplex_iteration_count")[1])
+                its = int(info_value("simplex_iteration_count")[1])
                 if status == _OPTIMAL and wall <= _FIRST_BUDGET:
-                    out.objectives[w] = h.getObjectiveValue()
-                    out.iterations[w] = its
-                    out.solve_time_s[w] = perf() - t0
-                    y = np.fromiter(h.getSolution().row_dual, np.float64, n_rows)
-                    out.state_duals[w] = y[srows] * sscale
-                    out.cut_duals[w] = y[c0:c1]
+                    obj[w] = objective()
+                    its_w[w] = its
+                    secs[w] = perf() - t0
+                    Y[w] = get_solution().row_dual
                     continue
                 res = solver.after_first(status, its, wall)
             else:
                 res = solver.solve()
-            out.solve_time_s[w] = perf() - t0
+            secs[w] = perf() - t0
             if not res.optimal:
                 self._fresh = False
                 self._eta, self._dirty = noises[w].copy(), False
                 err = self._failure(res)
                 err.opening = w  # type: ignore[attr-defined]
-                err.partial = out.head(w)  # type: ignore[attr-defined]
+                err.partial = self._openings_result(  # type: ignore[attr-defined]
+                    Y[:w], obj[:w], its_w[:w], secs[:w], att[:w], levels[:w], n_cut_duals
+                )
                 raise err
-            y = np.asarray(solver.solution().row_dual, dtype=np.float64)
-            out.objectives[w] = res.objective
-            out.state_duals[w] = y[srows] * sscale
-            out.cut_duals[w] = y[c0:c1]
-            out.iterations[w] = res.iterations
-            out.retry_attempts[w] = res.retry_attempts
-            out.retry_levels[w] = res.retry_level
+            Y[w] = solver.solution().row_dual
+            obj[w] = res.objective
+            its_w[w] = res.iterations
+            att[w] = res.retry_attempts
+            levels[w] = res.retry_level
+        out = self._openings_result(Y, obj, its_w, secs, att, levels, n_cut_duals)
         self._eta = noises[W - 1].copy() if W else self._eta
         self.last_eta_effective = eta_eff[W - 1] if W else self.last_eta_effective
         self._dirty = False
         self._fresh = W > 0
         self._xraw = None
         return out
+
+    def _openings_result(self, Y, obj, its, secs, att, levels, n_cut_duals) -> OpeningsResult:
+        """Per-opening outputs from the row duals ``Y`` (W, rows) read in the loop."""
+        c0 = self._base_rows
+        return OpeningsResult(
+            objectives=np.array(obj, dtype=np.float64),
+            state_duals=Y[:, self._state_rows] * self._state_row_scale,
+            cut_duals=Y[:, c0 : c0 + n_cut_duals].copy(),
+            iterations=np.array(its, dtype=np.int64),
+            solve_time_s=np.array(secs, dtype=np.float64),
+            retry_attempts=np.array(att, dtype=np.int64),
+            retry_levels=levels,
+        )
 
     def _state_out_raw(self, x: np.ndarray) -> np.ndarray:
         """:meth:`_state_out` from the unscaled solver primal (scales the gathered entries)."""

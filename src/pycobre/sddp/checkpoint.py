@@ -210,17 +210,73 @@ def _stored(basis: Any) -> Any:
     )
 
 
-def capture_resume_state(loop: Any, iteration: int, *, store_basis: bool = True) -> Any:
-    """What the loop carries into iteration ``iteration + 1`` besides the cuts (this process)."""
+def _local_forward_bases(loop: Any) -> dict[tuple[int, int], Any]:
+    return {
+        key: _stored(b)
+        for worker in loop.workers.workers
+        for key, b in worker.forward_bases.items()
+    }
+
+
+def gather_forward_bases(loop: Any) -> dict[tuple[int, int], Any]:
+    """Every rank's per-(trajectory, stage) forward bases, on every rank.
+
+    Collective when the loop runs over several ranks (every rank must call it at the same
+    iteration): each rank only holds the bases of its own trajectories, and a checkpoint written
+    by rank 0 must carry all of them for a resume under MPI to be exact (spec 21 §11).
+    """
+    local = _local_forward_bases(loop)
+    comm = getattr(loop.workers, "comm", None)
+    if comm is None:
+        return local
+    merged: dict[tuple[int, int], Any] = {}
+    for part in comm.allgather_object(local):  # rank order; trajectory blocks are disjoint
+        merged.update(part)
+    return merged
+
+
+def _lower_bound_has_basis(lb: Any) -> bool:
+    """Whether the lower-bound LP has been solved (its basis is worth storing)."""
+    has = getattr(lb, "has_basis", None)  # public form requested in docs/dev/requests/final.md
+    if has is not None:
+        return bool(has() if callable(has) else has)
+    return not lb._first
+
+
+def _lower_bound_restore(lb: Any, basis: Any) -> None:
+    """Give the lower-bound LP every stored stage-0 cut (active or not, as the uninterrupted
+    run's append-only LP has them) and install ``basis`` (``None``: keep the cold start)."""
+    restore = getattr(lb, "restore", None)  # public form requested in docs/dev/requests/final.md
+    if restore is not None:
+        restore(basis, include_inactive=True)
+        return
+    lb.slp._generation = 0  # append every populated slot, not only the active ones
+    if basis is not None:
+        lb.slp.sync()
+        if lb.slp.lp.set_basis(basis):
+            lb._first = False
+
+
+def capture_resume_state(
+    loop: Any,
+    iteration: int,
+    *,
+    store_basis: bool = True,
+    forward_bases: dict[tuple[int, int], Any] | None = None,
+) -> Any:
+    """What the loop carries into iteration ``iteration + 1`` besides the cuts.
+
+    ``forward_bases``: the result of `gather_forward_bases` (all ranks' bases); ``None`` takes
+    this process's own workers (enough for a single rank; no collective, so rank 0 may call it
+    alone).
+    """
     from pycobre.io.policy.resume_state import ResumeState
 
     fwd: dict[tuple[int, int], Any] = {}
     lb_basis = None
     if store_basis:
-        for worker in loop.workers.workers:
-            for key, b in worker.forward_bases.items():
-                fwd[key] = _stored(b)
-        if loop.lower_bound is not None and not loop.lower_bound._first:
+        fwd = _local_forward_bases(loop) if forward_bases is None else dict(forward_bases)
+        if loop.lower_bound is not None and _lower_bound_has_basis(loop.lower_bound):
             lb_basis = _stored(loop.lower_bound.slp.lp.get_basis())
     activity = [
         {name: getattr(p, name)[: p.high_water].copy() for name in _ACTIVITY} for p in loop.pools
@@ -259,13 +315,9 @@ def restore_resume_state(loop: Any, state: Any) -> None:
     loop.lb_history[:] = [float(x) for x in state.lb_history]
     for t, pts in enumerate(state.visited[: len(loop.visited)]):
         loop.visited[t] = [np.array(pts, dtype=np.float64)] if pts.shape[0] else []
-    lb = loop.lower_bound
-    if lb is not None:
-        lb.slp._generation = 0  # append every populated slot, not only the active ones
-        if state.lower_bound_basis is not None:
-            lb.slp.sync()
-            if lb.slp.lp.set_basis(lp_b(state.lower_bound_basis)):
-                lb._first = False
+    if loop.lower_bound is not None:
+        stored = state.lower_bound_basis
+        _lower_bound_restore(loop.lower_bound, None if stored is None else lp_b(stored))
 
 
 def read_resume_state(policy_dir: Path, completed_iterations: int) -> Any:

@@ -114,6 +114,41 @@ class SolverStats:
         if retry_level is not None and key[1] != "backward":
             self.histogram[(key[0], key[1], key[2], int(retry_level))] += 1
 
+    def record_openings(
+        self,
+        iteration: int,
+        phase: str,
+        stage: int,
+        worker: int | None,
+        iterations: list[int],
+        solve_ms: list[float],
+        basis_offered: bool,
+        retry_attempts: list[int],
+        retry_levels: list,
+    ) -> None:
+        """:meth:`record_ok` of openings ``0..W-1`` of one trial point (``basis_offered``
+        applies to opening 0): the same updates in the same order, one Python call per batch."""
+        rows = self.rows
+        forward = phase == "forward"
+        hist = phase != "backward"
+        for w, its in enumerate(iterations):
+            c = rows[(iteration, phase, stage, w, worker)]
+            c.lp_solves += 1
+            c.lp_successes += 1
+            c.simplex_iterations += its
+            c.solve_time_ms += solve_ms[w]
+            if basis_offered and w == 0:
+                c.basis_offered += 1
+                if forward:
+                    c.basis_reconstructions += 1
+            att = retry_attempts[w]
+            if att:
+                c.retry_attempts += att
+                c.lp_retries += 1
+            level = retry_levels[w]
+            if level is not None and hist:
+                self.histogram[(iteration, phase, stage, int(level))] += 1
+
     def merge(self, other: SolverStats) -> None:
         rows = self.rows
         for key, c in other.rows.items():

@@ -219,6 +219,10 @@ class PooledStageLP:
         its = res.iterations.tolist()
         ms = (res.solve_time_s * 1e3).tolist()
         att = res.retry_attempts.tolist()
+        record = getattr(stats, "record_openings", None)
+        if record is not None:
+            record(iteration, phase, stage, wid, its, ms, offered, att, res.retry_levels)
+            return
         levels = res.retry_levels
         for w in range(len(its)):
             stats.record_ok(

@@ -77,7 +77,8 @@ def train(
     ``coefficients``, ``is_active``) that fill the first slots of each pool; with
     ``start_iteration > 0`` iterations continue at ``start_iteration + 1`` (resume).
     ``checkpoint(loop, k, last)`` runs on rank 0 after every completed iteration (``last``: the
-    loop stops after it); ``resume_state`` (``pycobre.io.policy.resume_state.ResumeState``) restores
+    loop stops after it), preceded on every rank by ``checkpoint.collect(loop, k, last)`` when
+    the hook has it (a place for collectives such as gathering bases); ``resume_state`` (``pycobre.io.policy.resume_state.ResumeState``) restores
     what an uninterrupted run would carry into iteration ``start_iteration + 1``.
     """
     config = dict(system.config if config is None else config)
@@ -338,8 +339,12 @@ class TrainingLoop:
                             stop, why = True, GRACEFUL_SHUTDOWN
                     # rank 0 decides, so time limits, callbacks and signals end every rank alike
                     stop, why = self.workers.broadcast_object((stop, why))
-                    if checkpoint is not None and self.workers.is_root:
-                        checkpoint(self, k, bool(stop))
+                    if checkpoint is not None:
+                        collect = getattr(checkpoint, "collect", None)
+                        if collect is not None:  # every rank: may hold collectives
+                            collect(self, k, bool(stop))
+                        if self.workers.is_root:
+                            checkpoint(self, k, bool(stop))
                     if stop:
                         reason = why or "iteration_limit"
                         break
