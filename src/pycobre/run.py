@@ -338,9 +338,16 @@ def _run_prepared(
     cfg = system.config
     settings = TrainingSettings.from_config(cfg)
     root = comm is None or comm.rank == 0  # rank 0 alone writes files (spec 21 §9)
+    policy_cfg = cfg.get("policy") or {}
+    policy_dir = out / str(policy_cfg.get("path") or "./policy")
+    mode = str(policy_cfg.get("mode") or "fresh")
     err: BaseException | None = None
     if root:
         try:
+            if settings.enabled:
+                _tidy_policy_dir(policy_dir)  # a failed or killed swap of an earlier run
+                if not (mode == "resume" and _finished(policy_dir, settings)):
+                    _drop_markers(out)  # before anything is written (spec 00 §8)
             out.mkdir(parents=True, exist_ok=True)
             write_preprocessing(ctx, out)
         except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
@@ -349,9 +356,6 @@ def _run_prepared(
     describe = getattr(iteration_display, "describe_model", None)
     if root and describe is not None:  # spec 06 §3 step 3: model summary before training
         describe(hydro_models_summary(ctx), _provenance(ctx))
-    policy_cfg = cfg.get("policy") or {}
-    policy_dir = out / str(policy_cfg.get("path") or "./policy")
-    mode = str(policy_cfg.get("mode") or "fresh")
     validate = bool(policy_cfg.get("validate_compatibility", True))
     T = len(ctx.templates)
     result: dict[str, Any] = {
@@ -372,8 +376,6 @@ def _run_prepared(
         warm = None
         resume_state = None
         start_iteration = 0
-        if root:  # a marker from an earlier run must not vouch for this one (spec 00 §8)
-            (out / "training" / "_SUCCESS").unlink(missing_ok=True)
         if mode in ("warm_start", "resume"):
             log.info(
                 "Loading prior policy for warm-start training..."
@@ -393,6 +395,20 @@ def _run_prepared(
                 )
             else:
                 log.info("Warm-start: loaded %d cuts per stage from prior policy.", n_loaded)
+        limit = settings.stopping.max_iterations
+        finished = mode == "resume" and limit is not None and start_iteration >= limit
+    if settings.enabled and finished:
+        # decision (docs/dev/limits.md): resuming a finished run trains nothing and rewrites
+        # nothing; the stored policy and training files stay as they are
+        log.warning(
+            "resume: the checkpoint in %s already completed %d iterations (limit %d); "
+            "nothing to train, keeping its policy and training results",
+            policy_dir,
+            start_iteration,
+            limit,
+        )
+        result.update(_finished_run_summary(out, data.metadata))
+    elif settings.enabled:
         boundary = None
         bcfg = policy_cfg.get("boundary")
         if bcfg:
@@ -457,13 +473,15 @@ def _run_prepared(
                     max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
                     status="complete" if outcome.error is None else "partial",
                     distribution=distribution_info(comm, n_threads),
-                )
-                write_checkpoint_with_state(
-                    policy_dir,
-                    outcome,
-                    ctx.n_state,
-                    None if hook is None or outcome.error is not None else hook.final_state,
-                    **policy_kw,
+                    prior_convergence=None if resume_state is None else resume_state.convergence,
+                    # the policy goes in before the training markers, which certify it too
+                    before_certify=lambda: write_checkpoint_with_state(
+                        policy_dir,
+                        outcome,
+                        ctx.n_state,
+                        None if hook is None or outcome.error is not None else hook.final_state,
+                        **policy_kw,
+                    ),
                 )
             except CheckpointError as exc:
                 err = CobreIOError(str(exc), kind="OutputWrite", context=exc.context)
@@ -518,6 +536,60 @@ def _run_prepared(
     elif root:  # spec 04: simulation/ always exists, empty when simulation is disabled
         (out / "simulation").mkdir(parents=True, exist_ok=True)
     return result
+
+
+def _tidy_policy_dir(policy_dir: Path) -> None:
+    """Move back a policy a killed swap left aside, then drop leftover ``.<name>.new/.old``."""
+    from pycobre.io.policy.swap import discard_side_copies, recover_policy_dir
+
+    recover_policy_dir(policy_dir)
+    discard_side_copies(policy_dir)
+
+
+def _finished(policy_dir: Path, settings: Any) -> bool:
+    """Whether the stored checkpoint already reached the iteration limit (resume: no-op)."""
+    from pycobre.io.policy.checkpoint import read_policy_metadata
+
+    limit = settings.stopping.max_iterations
+    if limit is None:
+        return False
+    try:
+        return int(read_policy_metadata(policy_dir).completed_iterations) >= int(limit)
+    except Exception:  # noqa: BLE001 - unreadable: resume reports it when it loads the policy
+        return False
+
+
+def _drop_markers(out: Path) -> None:
+    """Un-certify ``training/`` and ``simulation/`` before training writes anything.
+
+    Until the new run re-creates them, the old markers would vouch for a mix of runs (the old
+    simulation was computed with another policy). ``metadata.json`` goes too: it describes the
+    run that is being replaced.
+    """
+    sim = out / "simulation"
+    if (sim / "_SUCCESS").is_file():
+        log.info("note: removed the completion markers of an older run's simulation in %s", sim)
+    for section in ("training", "simulation"):
+        for name in ("_SUCCESS", "metadata.json"):
+            (out / section / name).unlink(missing_ok=True)
+
+
+def _finished_run_summary(out: Path, metadata: Any) -> dict:
+    """Summary fields of a finished run, from its policy metadata and training manifest."""
+    import json
+
+    fields: dict[str, Any] = {
+        "iterations": int(metadata.completed_iterations),
+        "lower_bound": float(metadata.final_lower_bound),
+        "upper_bound": metadata.best_upper_bound,
+    }
+    manifest = out / "training" / "metadata.json"
+    if (out / "training" / "_SUCCESS").is_file():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            conv = json.loads(manifest.read_text(encoding="utf-8"))["convergence"]
+            fields["converged"] = bool(conv["achieved"])
+            fields["gap_percent"] = conv["final_gap_percent"]
+    return fields
 
 
 class _CheckpointHook:

@@ -127,8 +127,7 @@ def test_disk_full_keeps_the_previous_output_readable(tmp_path, leave):
     with tmpfs(tmp_path / "small", "8m") as mount:
         out, old = _second_run_on_a_full_disk(tmp_path, mount, leave)
         assert every_file_reads(out) == []
-        # no temporary file; a failed policy swap may leave .policy.new (request item 8)
-        assert [n for n in leftovers(out) if not n.startswith(".policy.new")] == []
+        assert leftovers(out) == []  # no temporary file, no .policy.new (request item 8)
         assert _files(out / "policy") == {k[len("policy/"):]: v for k, v in old.items()
                                           if k.startswith("policy/")}
         policy = read_policy(out / "policy")
@@ -141,8 +140,6 @@ def test_disk_full_keeps_the_previous_output_readable(tmp_path, leave):
         assert meta["iterations"]["completed"] in (8, 12)
 
 
-@pytest.mark.xfail(strict=True, reason="run.py certifies training before the policy swap and "
-                   "keeps an older simulation/_SUCCESS, leaves .policy.new (requests/reliability.md items 1, 5, 8)")
 @pytest.mark.parametrize("leave", [30_000])
 def test_disk_full_leaves_no_inconsistent_markers(tmp_path, leave):
     """What the markers certify belongs to one run: training/_SUCCESS only next to its own
@@ -199,8 +196,6 @@ def test_an_older_run_is_replaced_section_by_section(tmp_path):
         "configuration"]["seed"] == 99
 
 
-@pytest.mark.xfail(strict=True, reason="run.py keeps an older simulation/_SUCCESS "
-                   "(docs/dev/requests/reliability.md item 1, owner outputs2)")
 def test_stale_simulation_is_not_certified(tmp_path):
     case = patched_case(tmp_path, "1dtoy", **CONFIG)
     out = tmp_path / "out"
@@ -210,8 +205,6 @@ def test_stale_simulation_is_not_certified(tmp_path):
     assert markers(out) == ["training/_SUCCESS"]
 
 
-@pytest.mark.xfail(strict=True, reason="resume of a finished checkpoint rewrites LB 0 and an "
-                   "empty history (docs/dev/requests/reliability.md item 2, owner outputs2)")
 def test_resume_of_a_finished_run_keeps_its_results(tmp_path):
     case = patched_case(tmp_path, "1dtoy", **CONFIG)
     out = tmp_path / "out"

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import highspy
 import numpy as np
 
+from pycobre.lp.heap import limit_heap_fragmentation
 from pycobre.lp.options import (
     FIRST_ATTEMPT_BUDGET,
     LADDER_BUDGET,
@@ -127,6 +128,7 @@ class HighsSolver:
     """HiGHS backend: dual simplex, presolve off, one thread, the spec 10 §12.1 option set."""
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
+        limit_heap_fragmentation()  # once per process: see pycobre/lp/heap.py
         self._h = highspy.Highs()
         # threads is process-wide in HiGHS: set before anything is solved.
         self._h.setOptionValue("output_flag", False)

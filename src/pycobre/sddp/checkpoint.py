@@ -281,7 +281,14 @@ def capture_resume_state(
     activity = [
         {name: getattr(p, name)[: p.high_water].copy() for name in _ACTIVITY} for p in loop.pools
     ]
+    from pycobre.io.output.training import convergence_rows
+
     n = int(loop.problem.n_state)
+    rows = convergence_rows(loop.records)
+    prior = getattr(loop, "prior_convergence", None)  # rows carried over from a resume
+    if prior is not None and prior.ndim == 2 and prior.shape[1:] == rows.shape[1:]:
+        first = loop.records[0].iteration if loop.records else np.inf
+        rows = np.concatenate([prior[prior[:, 0] < first], rows])
     return ResumeState(
         completed_iterations=int(iteration),
         forward_bases=fwd,
@@ -289,6 +296,7 @@ def capture_resume_state(
         lb_history=np.asarray(loop.lb_history, dtype=np.float64),
         activity=activity,
         visited=[np.concatenate(v, axis=0) if v else np.zeros((0, n)) for v in loop.visited],
+        convergence=rows,
     )
 
 
@@ -313,6 +321,7 @@ def restore_resume_state(loop: Any, state: Any) -> None:
     for worker in loop.workers.workers:
         worker.forward_bases.update(bases)
     loop.lb_history[:] = [float(x) for x in state.lb_history]
+    loop.prior_convergence = np.asarray(state.convergence, dtype=np.float64)
     for t, pts in enumerate(state.visited[: len(loop.visited)]):
         loop.visited[t] = [np.array(pts, dtype=np.float64)] if pts.shape[0] else []
     if loop.lower_bound is not None:

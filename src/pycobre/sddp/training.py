@@ -206,6 +206,8 @@ class TrainingLoop:
         self.selection_records: list[SelectionRecord] = []
         self.visited: list[list[np.ndarray]] = [[] for _ in range(problem.n_stages)]
         self.lb_history: list[float] = []
+        #: convergence rows of iterations before a resume (``pycobre_resume.npz``)
+        self.prior_convergence = np.zeros((0, 0))
         self.peak_active = sum(p.n_active for p in self.pools)
 
     # -- one iteration -----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from pycobre.io.arrow_numpy import read_parquet_table
 
 __all__ = ["StageInfo", "CaseView", "read_case_dict"]
 
@@ -207,7 +208,7 @@ def read_case_dict(case_dir: str | Path) -> dict[str, Any]:
     study = sorted(stages.get("stages", []), key=lambda s: s["id"])
     pre = list(stages.get("pre_study_stages") or [])
     tables = {
-        f"scenarios/{p.name}": pq.read_table(p)
+        f"scenarios/{p.name}": read_parquet_table(p)
         for p in sorted((root / "scenarios").glob("*.parquet"))
     }
     extras = {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.stochastic.case_view import StageInfo
 
 __all__ = ["NoiseLayout", "build_noise_layout", "noise_groups"]
@@ -36,13 +37,13 @@ def build_noise_layout(
     """Load buses with any ``std_mw > 0`` row; NCS with any stats row (whatever its std)."""
     load_ids: tuple[int, ...] = ()
     if load_stats is not None and load_stats.num_rows:
-        bus = np.asarray(load_stats.column("bus_id").to_numpy(zero_copy_only=False))
-        std = np.asarray(load_stats.column("std_mw").to_numpy(zero_copy_only=False))
+        bus = np.asarray(to_numpy(load_stats.column("bus_id")))
+        std = np.asarray(to_numpy(load_stats.column("std_mw")))
         load_ids = tuple(int(b) for b in np.unique(bus[std > 0]))
     ncs_ids: tuple[int, ...] = ()
     if ncs_stats is not None and ncs_stats.num_rows:
         ncs_ids = tuple(
-            int(n) for n in np.unique(ncs_stats.column("ncs_id").to_numpy(zero_copy_only=False))
+            int(n) for n in np.unique(to_numpy(ncs_stats.column("ncs_id")))
         )
     return NoiseLayout(tuple(sorted(hydro_ids)), load_ids, ncs_ids)
 

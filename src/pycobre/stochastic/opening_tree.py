@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from pycobre.errors import ValidationError
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.stochastic.case_view import StageInfo
 from pycobre.stochastic.correlation import CorrelationModel
 from pycobre.stochastic.located_error import located_error
@@ -112,12 +113,12 @@ def read_user_tree(table: pa.Table, n_stages: int, dim: int) -> list[np.ndarray]
             "DimensionMismatch", f"{fname}: {message}", file=fname, field=field, **ctx
         )
 
-    stage = np.asarray(table.column("stage_id").to_numpy(zero_copy_only=False), dtype=np.int64)
+    stage = np.asarray(to_numpy(table.column("stage_id")), dtype=np.int64)
     opening = np.asarray(
-        table.column("opening_index").to_numpy(zero_copy_only=False), dtype=np.int64
+        to_numpy(table.column("opening_index")), dtype=np.int64
     )
-    entity = np.asarray(table.column("entity_index").to_numpy(zero_copy_only=False), dtype=np.int64)
-    value = np.asarray(table.column("value").to_numpy(zero_copy_only=False), dtype=np.float64)
+    entity = np.asarray(to_numpy(table.column("entity_index")), dtype=np.int64)
+    value = np.asarray(to_numpy(table.column("value")), dtype=np.float64)
     if len(np.unique(entity)) != dim or entity.min(initial=0) < 0 or entity.max(initial=-1) >= dim:
         raise bad(
             f"expected entity_index 0..{dim - 1} (noise dimension {dim}: hydros, stochastic load "

@@ -13,7 +13,7 @@ import io
 import json
 import socket
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +165,35 @@ def _table(schema: pa.Schema, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
 
 
 # -- tables ----------------------------------------------------------------------------------
-def convergence_table(records: Sequence[Any]) -> pa.Table:
+def convergence_rows(records: Sequence[Any]) -> np.ndarray:
+    """``convergence.parquet`` rows as a float matrix (null -> NaN), in schema column order.
+
+    A checkpoint carries these (``pycobre_resume.npz``), so a resumed run writes the whole
+    history, as the uninterrupted run does (timing columns are those of the earlier process).
+    """
+    names = CONVERGENCE_SCHEMA.names
+    out = np.full((len(records), len(names)), np.nan)
+    for i, rec in enumerate(records):  # once per checkpoint, one row per iteration
+        for j, name in enumerate(names):
+            value = getattr(rec, name)
+            if value is not None:
+                out[i, j] = float(value)
+    return out
+
+
+def convergence_table(records: Sequence[Any], prior: np.ndarray | None = None) -> pa.Table:
+    """``prior``: rows of `convergence_rows` from a checkpoint, kept for earlier iterations."""
     cols = {f.name: [getattr(r, f.name) for r in records] for f in CONVERGENCE_SCHEMA}
+    if prior is not None and prior.ndim == 2 and prior.shape[0]:
+        first = min((int(r.iteration) for r in records), default=None)
+        keep = prior if first is None else prior[prior[:, 0] < first]
+        for j, f in enumerate(CONVERGENCE_SCHEMA):
+            col = keep[:, j]
+            if pa.types.is_floating(f.type):
+                old = [None if f.nullable and np.isnan(x) else float(x) for x in col]
+            else:
+                old = [int(x) for x in col]
+            cols[f.name] = old + cols[f.name]
     return _table(CONVERGENCE_SCHEMA, cols)
 
 
@@ -530,12 +557,22 @@ def write_training_outputs(
     max_ar_order: Sequence[int] | None = None,
     status: str = "complete",
     distribution: Mapping[str, Any] | None = None,
+    before_certify: Callable[[], object] | None = None,
+    prior_convergence: np.ndarray | None = None,
 ) -> Path:
-    """Write every training file; ``metadata.json`` then ``_SUCCESS`` last."""
+    """Write every training file; ``metadata.json`` then ``_SUCCESS`` last.
+
+    ``before_certify`` runs after the data files and before the two markers: the run writes the
+    policy there, so the markers certify the policy of the same run too (a failure in between
+    leaves ``training/`` uncertified instead of vouching for another run's policy).
+    ``prior_convergence``: the history a resumed run's checkpoint carried (`convergence_rows`).
+    """
     root = Path(output_dir) / "training"
     for sub in ("timing", "solver", "dictionaries"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    write_parquet_atomic(convergence_table(outcome.records), root / "convergence.parquet")
+    write_parquet_atomic(
+        convergence_table(outcome.records, prior_convergence), root / "convergence.parquet"
+    )
     write_parquet_atomic(timing_table(outcome.records), root / "timing" / "iterations.parquet")
     solver, hist = solver_tables(outcome.solver_stats)
     write_parquet_atomic(solver, root / "solver" / "iterations.parquet")
@@ -547,6 +584,8 @@ def write_training_outputs(
             root / "cut_selection" / "iterations.parquet",
         )
     write_dictionaries(root / "dictionaries", system, n_state, max_ar_order)
+    if before_certify is not None:
+        before_certify()
     meta = training_metadata(
         outcome,
         system,

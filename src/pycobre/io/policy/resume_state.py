@@ -51,6 +51,9 @@ class ResumeState:
     activity: list[dict[str, np.ndarray]] = field(default_factory=list)
     #: per stage, the trial points visited so far (domination cut selection compares them)
     visited: list[np.ndarray] = field(default_factory=list)
+    #: ``convergence.parquet`` rows of iterations ``1..completed`` (float matrix, NaN = null),
+    #: so a resumed run writes the whole history
+    convergence: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 def _pack(bases: list[StoredBasis], prefix: str, out: dict[str, np.ndarray]) -> None:
@@ -78,6 +81,7 @@ def encode_resume_state(state: ResumeState) -> bytes:
         "fwd_keys": np.array(keys, dtype=np.int64).reshape(-1, 2),
         "lb_history": np.asarray(state.lb_history, dtype=np.float64),
         "n_stages": np.array([len(state.activity)], dtype=np.int64),
+        "convergence": np.asarray(state.convergence, dtype=np.float64),
     }
     _pack([state.forward_bases[k] for k in keys], "fwd", out)
     _pack([] if state.lower_bound_basis is None else [state.lower_bound_basis], "lb", out)
@@ -111,4 +115,5 @@ def decode_resume_state(data: bytes) -> ResumeState:
         lower_bound_basis=lb[0] if lb else None,
         lb_history=z["lb_history"],
         activity=activity,
+        convergence=z.get("convergence", np.zeros((0, 0))),
     )

@@ -25,7 +25,7 @@ from pycobre.io.policy.checkpoint import (
     write_policy,
 )
 
-__all__ = ["replace_policy_dir", "recover_policy_dir"]
+__all__ = ["replace_policy_dir", "recover_policy_dir", "discard_side_copies"]
 
 
 def _side(root: Path, tag: str) -> Path:
@@ -77,15 +77,19 @@ def replace_policy_dir(
         for name, data in (extras or {}).items():
             (new / name).parent.mkdir(parents=True, exist_ok=True)
             (new / name).write_bytes(data)  # before metadata.json: part of the complete set
-    except OSError as exc:
-        raise CheckpointError(
-            f"cannot write policy checkpoint {new}: {exc}",
-            checkpoint_path=str(new),
-            operation="write",
-        ) from exc
-    # private until renamed: plain writes, then one sync instead of two fsyncs per file
-    write_policy(new, policy, durable=False)
-    sync_all()
+        # private until renamed: plain writes, then one sync instead of two fsyncs per file
+        write_policy(new, policy, durable=False)
+        sync_all()
+    except BaseException as exc:
+        # a half-written copy only holds disk space (often on a disk that is already full)
+        shutil.rmtree(new, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise CheckpointError(
+                f"cannot write policy checkpoint {new}: {exc}",
+                checkpoint_path=str(new),
+                operation="write",
+            ) from exc
+        raise
     try:
         shutil.rmtree(old, ignore_errors=True)
         if root.exists():
@@ -107,6 +111,20 @@ def replace_policy_dir(
     else:
         shutil.rmtree(old, ignore_errors=True)
     return root
+
+
+def discard_side_copies(policy_dir: str | os.PathLike[str]) -> None:
+    """Remove ``.<name>.new``/``.<name>.old`` left by a failed or killed swap.
+
+    Only once ``<name>`` itself is complete (after :func:`recover_policy_dir`): until then a side
+    copy may be the only loadable checkpoint.
+    """
+    root = Path(policy_dir)
+    if not (root / METADATA_FILE).is_file():
+        return
+    _wait_cleanup(root)
+    for tag in ("new", "old"):
+        shutil.rmtree(_side(root, tag), ignore_errors=True)
 
 
 def recover_policy_dir(policy_dir: str | os.PathLike[str]) -> Path:

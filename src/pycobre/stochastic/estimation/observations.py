@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.records import ValidationRecord
 from pycobre.stochastic.case_view import CaseView
 from pycobre.stochastic.located_error import error_from_records, located_error
@@ -74,9 +75,9 @@ def read_history(view: CaseView) -> History:
     if table is None:
         return hist
     hydros = set(view.hydro_ids)
-    hid = np.asarray(table.column("hydro_id").to_numpy(zero_copy_only=False))
+    hid = np.asarray(to_numpy(table.column("hydro_id")))
     dates = table.column("date").to_pylist()
-    values = np.asarray(table.column("value_m3s").to_numpy(zero_copy_only=False), dtype=np.float64)
+    values = np.asarray(to_numpy(table.column("value_m3s")), dtype=np.float64)
     acc: dict[tuple[int, int, int], list[float]] = {}
     periods: dict[tuple[int, int, int], set] = {}
     duplicates: list = []
