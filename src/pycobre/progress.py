@@ -13,8 +13,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
+
+from pycobre.events import ProgressEvent
 
 __all__ = [
     "ProgressEvent",
@@ -29,38 +30,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ProgressEvent:
-    """What ``progress_callback`` receives (spec 20 §9.1); ``pycobre.events`` may re-export it."""
-
-    phase: str
-    iteration: int | None = None
-    lower_bound: float | None = None
-    upper_bound: float | None = None
-    upper_bound_std: float | None = None
-    ci_95: float | None = None
-    gap: float | None = None
-    wall_time_ms: int = 0
-    iteration_time_ms: int | None = None
-    scenarios_complete: int | None = None
-    scenarios_total: int | None = None
-    rules: tuple[Any, ...] = ()
-    worker_id: int | None = None
-
-
-def _event_class() -> type:
-    """``pycobre.events.ProgressEvent`` when that module exists, else the local twin."""
-    try:
-        from pycobre.events import ProgressEvent as cls
-    except ImportError:  # pragma: no cover - events module absent
-        cls = ProgressEvent
-    return cls
-
-
-def training_progress_event(rec: Any) -> Any:
+def training_progress_event(rec: Any) -> ProgressEvent:
     """The ``ProgressEvent`` of one training iteration record (spec 20 §9.1)."""
     ub = rec.upper_bound_mean
-    return _event_class()(
+    return ProgressEvent(
         phase="training",
         iteration=int(rec.iteration),
         lower_bound=float(rec.lower_bound),
@@ -102,7 +75,6 @@ def simulation_reporter(display: Any, callback: Callable[[Any], object] | None) 
     """``progress(completed, total)`` for the simulation: drives the display and the callback."""
     if callback is None:
         return display
-    cls = _event_class()
     start = time.perf_counter()
     lock = threading.Lock()
 
@@ -111,7 +83,7 @@ def simulation_reporter(display: Any, callback: Callable[[Any], object] | None) 
             getattr(display, "update", display)(completed, total)
         with lock:  # callbacks are serialised even when workers report concurrently
             callback(
-                cls(
+                ProgressEvent(
                     phase="simulation",
                     wall_time_ms=int((time.perf_counter() - start) * 1e3),
                     scenarios_complete=int(completed),
@@ -155,6 +127,15 @@ def _width(stream: IO[str]) -> int:
         return max(40, int(os.environ.get("COLUMNS", "")))
     except ValueError:
         return 160
+
+
+def _console(stream: IO[str], color: bool | None, width: int) -> Any:
+    """The ``rich`` console of a display: ``color`` True forces a terminal, False turns it off."""
+    from rich.console import Console
+
+    return Console(
+        file=stream, force_terminal=True if color else None, no_color=color is False, width=width
+    )
 
 
 def _fmt(x: float | None) -> str:
@@ -256,7 +237,6 @@ class TrainingProgress:
             self._progress = None
 
     def _start_rich(self) -> None:
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -267,12 +247,7 @@ class TrainingProgress:
 
         width = self.width or _width(self.stream)
         self._wide = width >= _WIDE
-        console = Console(
-            file=self.stream,
-            force_terminal=True if self.color else None,
-            no_color=self.color is False,
-            width=width,
-        )
+        console = _console(self.stream, self.color, width)
         if width >= _WIDE:
             columns: list[Any] = [
                 TextColumn("[bold]Training"),
@@ -382,7 +357,6 @@ class SimulationProgressBar:
             self._progress = None
 
     def _start_rich(self) -> None:
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -392,12 +366,7 @@ class SimulationProgressBar:
             TimeRemainingColumn,
         )
 
-        console = Console(
-            file=self.stream,
-            force_terminal=True if self.color else None,
-            no_color=self.color is False,
-            width=_width(self.stream),
-        )
+        console = _console(self.stream, self.color, _width(self.stream))
         self._progress = Progress(
             TextColumn("[bold]Simulation"),
             BarColumn(bar_width=20),

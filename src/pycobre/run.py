@@ -26,15 +26,23 @@ from pycobre.errors import (
     OutputNotFoundError,
     RunError,
 )
+from pycobre.highs_version import solver_version
+from pycobre.training.case_setup import CaseContext, with_config
+
+#: What `prepare` builds once: the case, its stochastic model and the stage templates (the same
+#: object the ``train``/``simulate`` API builds, so both layers share the output helpers).
+RunContext = CaseContext
 
 __all__ = [
     "run",
     "RunContext",
     "prepare",
     "resolve_threads",
+    "drop_markers",
     "write_preprocessing",
     "solver_version",
     "hydro_models_summary",
+    "public_provenance",
 ]
 
 log = logging.getLogger("pycobre")
@@ -137,18 +145,6 @@ def _optional(module: str) -> Any:
         return None
 
 
-def _with_config(system: Any, config: dict) -> Any:
-    """A shallow copy of the immutable ``System`` carrying another resolved config."""
-    if config == system.config:
-        return system
-    cls = type(system)
-    clone = object.__new__(cls)
-    for slot in getattr(cls, "__slots__", ()):
-        object.__setattr__(clone, slot, getattr(system, slot))
-    object.__setattr__(clone, "_config", config)
-    return clone
-
-
 def _call_with_supported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn`` passing only the keyword arguments its signature accepts."""
     try:
@@ -158,20 +154,6 @@ def _call_with_supported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> A
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return fn(*args, **kwargs)
     return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
-
-
-class RunContext:
-    """What `prepare` builds once: the case, its stochastic model and the stage templates."""
-
-    def __init__(self, system: Any, stochastic: Any, templates: list[Any], seed: int) -> None:
-        self.system = system
-        self.stochastic = stochastic
-        self.templates = templates
-        self.seed = seed
-
-    @property
-    def n_state(self) -> int:
-        return int(self.templates[0].n_state) if self.templates else 0
 
 
 def prepare(case_dir: str | os.PathLike[str], config_overrides: dict | None = None) -> RunContext:
@@ -185,7 +167,7 @@ def prepare(case_dir: str | os.PathLike[str], config_overrides: dict | None = No
     if config_overrides:
         from pycobre.io.config import apply_overrides, resolve_config
 
-        system = _with_config(
+        system = with_config(
             system, resolve_config(apply_overrides(dict(system.config), config_overrides))
         )
     seed = TrainingSettings.from_config(system.config).seed
@@ -213,15 +195,15 @@ def write_preprocessing(ctx: RunContext, out: Path) -> None:
             except Exception as exc:  # spec 20 §6 step 5: warn, do not fail
                 log.warning("stochastic export failed: %s", exc)
     _write_fpha_planes(ctx, out)
-    prov = _provenance(ctx)
+    prov = public_provenance(ctx)
     write_scaling_report(out / "training" / "scaling_report.json", _scaling_report(ctx))
     write_model_provenance(out / "training" / "model_provenance.json", prov)
 
 
-def _provenance(ctx: RunContext) -> dict:
+def public_provenance(ctx: RunContext) -> dict:
     """The public part of the stochastic model's provenance (``_``-keys are internal)."""
     prov = getattr(ctx.stochastic, "provenance", None) or {}
-    return {k: v for k, v in prov.items() if not k.startswith("_")}
+    return {k: v for k, v in prov.items() if not str(k).startswith("_")}
 
 
 def _write_fpha_planes(ctx: RunContext, out: Path) -> None:
@@ -237,16 +219,6 @@ def _write_fpha_planes(ctx: RunContext, out: Path) -> None:
 
     (out / "hydro_models").mkdir(parents=True, exist_ok=True)
     write_parquet_atomic(table, out / "hydro_models" / "fpha_hyperplanes.parquet")
-
-
-def solver_version() -> str | None:
-    try:
-        import highspy
-
-        h = highspy.Highs()
-        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # pragma: no cover - version is optional metadata
-        return None
 
 
 def run(
@@ -347,7 +319,7 @@ def _run_prepared(
             if settings.enabled:
                 _tidy_policy_dir(policy_dir)  # a failed or killed swap of an earlier run
                 if not (mode == "resume" and _finished(policy_dir, settings)):
-                    _drop_markers(out)  # before anything is written (spec 00 §8)
+                    drop_markers(out)  # before anything is written (spec 00 §8)
             out.mkdir(parents=True, exist_ok=True)
             write_preprocessing(ctx, out)
         except BaseException as exc:  # noqa: BLE001 - agreed on below, then re-raised
@@ -355,7 +327,7 @@ def _run_prepared(
     _agree(comm, err)
     describe = getattr(iteration_display, "describe_model", None)
     if root and describe is not None:  # spec 06 §3 step 3: model summary before training
-        describe(hydro_models_summary(ctx), _provenance(ctx))
+        describe(hydro_models_summary(ctx), public_provenance(ctx))
     validate = bool(policy_cfg.get("validate_compatibility", True))
     T = len(ctx.templates)
     result: dict[str, Any] = {
@@ -369,7 +341,7 @@ def _run_prepared(
         "simulation": None,
         "stochastic": ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None,
         "hydro_models": hydro_models_summary(ctx),
-        "provenance": _provenance(ctx),
+        "provenance": public_provenance(ctx),
     }
     pools = None
     if settings.enabled:
@@ -559,7 +531,7 @@ def _finished(policy_dir: Path, settings: Any) -> bool:
         return False
 
 
-def _drop_markers(out: Path) -> None:
+def drop_markers(out: Path) -> None:
     """Un-certify ``training/`` and ``simulation/`` before training writes anything.
 
     Until the new run re-creates them, the old markers would vouch for a mix of runs (the old
@@ -728,9 +700,3 @@ def _simulate(
         )
     )
     return {"n_scenarios": n, "completed": int(getattr(res, "completed", n))}
-
-
-# names used by ``pycobre.training`` before these helpers were public
-_write_preprocessing = write_preprocessing
-_solver_version = solver_version
-_hydro_models_summary = hydro_models_summary

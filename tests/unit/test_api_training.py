@@ -281,3 +281,55 @@ def test_train_again_from_a_result(d02_result) -> None:
     assert res.final_lower_bound == pytest.approx(D02_OPT, rel=1e-4)
     with pytest.raises(TypeError, match="case must be"):
         pycobre.train(3.14)
+
+
+def _plant_old_markers(out: pathlib.Path) -> None:
+    for section in ("training", "simulation"):
+        (out / section).mkdir(parents=True)
+        (out / section / "_SUCCESS").write_text("")
+        (out / section / "metadata.json").write_text('{"old": true}')
+
+
+def test_output_dir_markers_dropped_and_policy_written_before_training_marker(
+    d02_system, tmp_path, monkeypatch
+) -> None:
+    import json
+
+    import pycobre.sddp.checkpoint as checkpoint
+
+    _plant_old_markers(tmp_path)
+    real = checkpoint.write_checkpoint
+    seen: list[tuple[bool, bool]] = []
+
+    def spy(policy_dir, *args, **kwargs):
+        seen.append(((tmp_path / "training" / "_SUCCESS").exists(),
+                     (tmp_path / "training" / "metadata.json").exists()))
+        return real(policy_dir, *args, **kwargs)
+
+    monkeypatch.setattr(checkpoint, "write_checkpoint", spy)
+    pycobre.train(d02_system, output_dir=tmp_path)
+    assert seen == [(False, False)]  # policy goes in before the training markers
+    assert (tmp_path / "training" / "_SUCCESS").is_file()
+    assert json.loads((tmp_path / "training" / "metadata.json").read_text())["status"] == "complete"
+    # the old simulation was computed with another policy: it is no longer certified
+    assert not (tmp_path / "simulation" / "_SUCCESS").exists()
+    assert not (tmp_path / "simulation" / "metadata.json").exists()
+
+
+def test_failed_policy_write_leaves_training_uncertified(d02_system, tmp_path, monkeypatch) -> None:
+    import pycobre.sddp.checkpoint as checkpoint
+    from pycobre.errors import CheckpointError
+
+    _plant_old_markers(tmp_path)
+
+    def broken(policy_dir, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(checkpoint, "write_checkpoint", broken)
+    with pytest.raises(CheckpointError, match="disk full") as err:
+        pycobre.train(d02_system, output_dir=tmp_path)
+    assert err.value.context["operation"] == "write"
+    assert (tmp_path / "training" / "convergence.parquet").is_file()  # data files were written
+    for rel in ("training/_SUCCESS", "training/metadata.json",
+                "simulation/_SUCCESS", "simulation/metadata.json"):
+        assert not (tmp_path / rel).exists(), rel

@@ -31,6 +31,7 @@ import pyarrow as pa
 from pycobre.errors import PolicyIncompatibleError
 from pycobre.io.output.simulation_rows import ScenarioTables, StageLayout, stage_rows
 from pycobre.io.output.simulation_schemas import COSTS_COMPONENT_COLUMNS
+from pycobre.lp.extract import COST_COMPONENTS as _LP_COMPONENTS  # extract()'s order
 from pycobre.sddp.lag_state import LagAccumulator
 from pycobre.sddp.solver_stats import SolverStats
 from pycobre.sddp.stage_solver import COLD, PooledStageLP
@@ -70,23 +71,6 @@ for _c, _names in enumerate(CATEGORIES.values()):
     for _n in _names:
         _CATEGORY_MATRIX[_COMPONENT_INDEX[_n], _c] = 1.0
 
-#: the 14 components of ``StageLP.extract()["cost_components"]`` (lp's order)
-_LP_COMPONENTS = (
-    "thermal_cost",
-    "contract_cost",
-    "deficit_cost",
-    "excess_cost",
-    "storage_violation_cost",
-    "filling_target_cost",
-    "hydro_violation_cost",
-    "inflow_penalty_cost",
-    "generic_violation_cost",
-    "spillage_cost",
-    "fpha_turbined_cost",
-    "curtailment_cost",
-    "exchange_cost",
-    "pumping_cost",
-)
 #: hydro-violation sub-components: output column -> LP column families
 _HYDRO_SUBCOSTS = {
     "outflow_violation_below_cost": ("slack_outflow_below",),
@@ -626,6 +610,7 @@ def _finish_outputs(
     version: str | None,
     comm: Any = None,
 ) -> None:
+    from pycobre.highs_version import solver_version
     from pycobre.io.output.simulation import simulation_metadata
     from pycobre.io.output.training import solver_tables
 
@@ -633,14 +618,6 @@ def _finish_outputs(
     writer.write_solver_tables(iterations, histogram)
     if version is None:
         from pycobre import __version__ as version
-    solver_version = None
-    try:
-        import highspy
-
-        h = highspy.Highs()
-        solver_version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # noqa: BLE001 - version is optional metadata
-        solver_version = None
     from pycobre.comm import distribution_info
 
     meta = simulation_metadata(
@@ -651,7 +628,7 @@ def _finish_outputs(
         total=outcome.n_scenarios,
         completed=outcome.n_scenarios,
         threads=threads,
-        solver_version=solver_version,
+        solver_version=solver_version(),
     )
     meta["distribution"] = distribution_info(comm, threads)
     writer.finish(meta)

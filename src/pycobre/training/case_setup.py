@@ -34,11 +34,6 @@ class CaseContext:
     def n_stages(self) -> int:
         return len(self.templates)
 
-    def as_run_context(self) -> Any:
-        from pycobre.run import RunContext
-
-        return RunContext(self.system, self.stochastic, self.templates, self.seed)
-
 
 def with_config(system: Any, config: dict) -> Any:
     """A copy of ``system`` whose ``config`` is ``config``."""

@@ -9,7 +9,6 @@ handles Ctrl-C, writes the ``run()`` output layout when ``output_dir`` is given 
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 import logging
 import os
 import socket
@@ -38,21 +37,6 @@ __all__ = ["train", "POLICY_MODES"]
 log = logging.getLogger("pycobre.training")
 
 POLICY_MODES = ("fresh", "warm_start", "resume")
-
-
-def _run_helper(name: str) -> Callable[..., Any] | None:
-    """Output helpers of the compatibility layer, so ``train`` writes what ``run`` writes."""
-    import pycobre.run as run_module
-
-    return getattr(run_module, name, None)
-
-
-def _call_supported(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn`` with the keyword arguments its signature accepts (writers still evolve)."""
-    params = inspect.signature(fn).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return fn(*args, **kwargs)
 
 
 def _now() -> str:
@@ -135,58 +119,61 @@ def _boundary_cuts(ctx: CaseContext, out: Path | None) -> Any:
 def _write_outputs(
     ctx: CaseContext, out: Path, outcome: Any, n_workers: int, stream: TrainingEventStream
 ) -> None:
-    """The ``run()`` training layout: preprocessing reports, training files, checkpoint."""
+    """The ``run()`` training layout: preprocessing reports, training files, checkpoint.
+
+    The policy is written inside ``before_certify`` so the training markers, written last,
+    certify this run's policy too (as ``run()`` does).
+    """
     import pycobre
     from pycobre.io.output.training import write_training_outputs
+    from pycobre.run import solver_version, write_preprocessing
     from pycobre.sddp.checkpoint import write_checkpoint
     from pycobre.sddp.settings import TrainingSettings
 
     cfg = ctx.system.config
     out.mkdir(parents=True, exist_ok=True)
-    pre = _run_helper("_write_preprocessing")
-    if pre is not None:
-        pre(ctx.as_run_context(), out)
-    solver_version = _run_helper("_solver_version")
-    schemas = _run_helper("_simulation_schemas")
+    write_preprocessing(ctx, out)
     sel = TrainingSettings.from_config(cfg).cut_selection
-    _call_supported(
-        write_training_outputs,
+    exports = cfg.get("exports") or {}
+    policy_dir = out / str((cfg.get("policy") or {}).get("path") or "./policy")
+
+    def write_policy() -> None:
+        t0 = time.perf_counter()
+        try:
+            write_checkpoint(
+                policy_dir,
+                outcome,
+                ctx.n_state,
+                version=pycobre.__version__,
+                export_states=bool(exports.get("states")),
+                archive_states=bool(exports.get("states"))
+                or (sel.enabled and sel.method == "domination"),
+            )
+        except CheckpointError:
+            raise
+        except OSError as exc:
+            raise CheckpointError(
+                f"cannot write the policy checkpoint to {policy_dir}: {exc}",
+                context={"checkpoint_path": str(policy_dir), "operation": "write"},
+            ) from exc
+        stream.emit(
+            CheckpointComplete(
+                outcome.iterations, str(policy_dir), int(round((time.perf_counter() - t0) * 1e3))
+            )
+        )
+
+    write_training_outputs(
         out,
         outcome,
         ctx.system,
         n_state=ctx.n_state,
         version=pycobre.__version__,
-        solver_version=solver_version() if solver_version is not None else None,
+        solver_version=solver_version(),
         threads=n_workers,
         cut_selection_enabled=sel.enabled,
-        extra_schemas=schemas() if schemas is not None else None,
         max_ar_order=getattr(ctx.stochastic, "max_ar_order", None),
         status="complete" if outcome.error is None else "partial",
-    )
-    exports = cfg.get("exports") or {}
-    policy_dir = out / str((cfg.get("policy") or {}).get("path") or "./policy")
-    t0 = time.perf_counter()
-    try:
-        write_checkpoint(
-            policy_dir,
-            outcome,
-            ctx.n_state,
-            version=pycobre.__version__,
-            export_states=bool(exports.get("states")),
-            archive_states=bool(exports.get("states"))
-            or (sel.enabled and sel.method == "domination"),
-        )
-    except CheckpointError:
-        raise
-    except OSError as exc:
-        raise CheckpointError(
-            f"cannot write the policy checkpoint to {policy_dir}: {exc}",
-            context={"checkpoint_path": str(policy_dir), "operation": "write"},
-        ) from exc
-    stream.emit(
-        CheckpointComplete(
-            outcome.iterations, str(policy_dir), int(round((time.perf_counter() - t0) * 1e3))
-        )
+        before_certify=write_policy,
     )
 
 
@@ -204,14 +191,11 @@ def _raise_loop_error(error: BaseException, stream: TrainingEventStream) -> None
 
 
 def _summaries(ctx: CaseContext) -> tuple[dict | None, dict | None, dict]:
+    from pycobre.run import hydro_models_summary, public_provenance
+
     stoch = ctx.stochastic.summary() if hasattr(ctx.stochastic, "summary") else None
-    hm = _run_helper("_hydro_models_summary")
-    hydro_models = hm(ctx.as_run_context()) if hm is not None else None
-    prov = {
-        k: v
-        for k, v in (getattr(ctx.stochastic, "provenance", None) or {}).items()
-        if not str(k).startswith("_")
-    }
+    hydro_models = hydro_models_summary(ctx)
+    prov = public_provenance(ctx)
     return stoch, hydro_models, prov
 
 
@@ -251,6 +235,10 @@ def train(
     mode = _resolve_mode(mode, policy, system.config)
     warm, start_iteration = _initial_cuts(ctx, mode, policy, out)
     boundary = _boundary_cuts(ctx, out)
+    if out is not None:
+        from pycobre.run import drop_markers
+
+        drop_markers(out)  # before anything is written: old markers would vouch for a mix
     shutdown = threading.Event()
     stream = TrainingEventStream(
         n_stages=ctx.n_stages,

@@ -10,6 +10,7 @@ import datetime as _dt
 import math
 from typing import Any
 
+from pycobre.io.json_types import json_type_ok
 from pycobre.io.records import ValidationRecord, make_record
 
 _MISSING = object()
@@ -20,23 +21,10 @@ class Skip(Exception):
 
 
 def _type_ok(value: Any, typ: str) -> bool:
-    if typ == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if typ == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-            value
-        )
-    if typ == "string":
-        return isinstance(value, str)
-    if typ == "bool":
-        return isinstance(value, bool)
-    if typ == "object":
-        return isinstance(value, dict)
-    if typ == "array":
-        return isinstance(value, list)
-    if typ == "date":
-        return isinstance(value, str)
-    return True
+    """The declared JSON type, and a finite value for numbers (the builder gets no NaN/inf)."""
+    if not json_type_ok(typ, value):
+        return False
+    return typ != "number" or math.isfinite(value)
 
 
 class Access:

@@ -12,28 +12,13 @@ import math
 from typing import Any
 
 from pycobre.io.fields import Field, FileSpec
+from pycobre.io.json_types import json_type_ok
 from pycobre.io.limits import MAX_ABS_VALUE
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.declarations import Node, describe_type, entity_key, tree_of
 
 _MISSING = object()
 _INT32 = (-(2**31), 2**31 - 1)
-
-
-def _type_ok(typ: str, value: Any) -> bool:
-    if typ == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if typ == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if typ in ("string", "date"):
-        return isinstance(value, str)
-    if typ == "bool":
-        return isinstance(value, bool)
-    if typ == "object":
-        return isinstance(value, dict)
-    if typ == "array":
-        return isinstance(value, list)
-    return True
 
 
 class JsonChecker:
@@ -123,7 +108,7 @@ class JsonChecker:
                               expected=decl.type, actual="missing")
             return
         typ = decl.type if decl is not None else "object"
-        if not _type_ok(typ, value):
+        if not json_type_ok(typ, value):
             self._type(path, typ, value)
             return
         if decl is not None:
