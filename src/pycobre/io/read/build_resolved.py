@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.fields.constraint_files import HYDRO_BOUND_COLUMNS, HYDRO_OVERRIDE_COLUMNS
 from pycobre.model import GlobalPenalties, Resolved, Stage
 
@@ -46,7 +47,7 @@ def _column(table: pa.Table, name: str) -> np.ndarray:
     if name not in table.column_names:
         return np.full(table.num_rows, np.nan)
     col = table.column(name)
-    arr = col.to_numpy(zero_copy_only=False)
+    arr = to_numpy(col)
     try:
         return np.asarray(arr, dtype=np.float64)
     except (TypeError, ValueError):

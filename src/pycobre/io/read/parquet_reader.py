@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pycobre.io.arrow_numpy import read_parquet_table
 from pycobre.io.limits import MAX_PARQUET_ROWS
 from pycobre.io.records import ValidationRecord, make_record
 
@@ -44,7 +45,7 @@ def read_parquet(
                 f"{MAX_PARQUET_ROWS:,}", file=relpath, value=rows, limit=MAX_PARQUET_ROWS,
                 suggestion="this is far beyond production scale (docs/dev/limits.md)",
             )
-        table = pq.read_table(path)
+        table = read_parquet_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         return None, make_record(
             "ParseError", f"parse error in {relpath}: cannot read Parquet file: {exc}",

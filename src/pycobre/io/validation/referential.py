@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.fields import FILES, Field
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.declarations import REF_REGISTRY, json_elements, walk_values
@@ -128,7 +129,7 @@ def _declared_table_refs(view: CaseView, targets: _Targets, sink: Collector) -> 
             target = _target_of(decl)
             if target is None or decl.name not in table.column_names:
                 continue
-            values = np.asarray(table.column(decl.name).to_numpy(zero_copy_only=False),
+            values = np.asarray(to_numpy(table.column(decl.name)),
                                 dtype=float)
             if values.size == 0:
                 continue

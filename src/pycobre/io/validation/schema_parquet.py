@@ -6,11 +6,13 @@ affected and the entity of the first one, so huge tables give short reports.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.fields import Field, FileSpec
 from pycobre.io.limits import MAX_ABS_VALUE
 from pycobre.io.validation.collector import Collector
@@ -68,13 +70,13 @@ class ParquetChecker:
         col = table.column(decl.name)
         n_null = col.null_count
         if n_null and not decl.nullable:
-            rows = np.flatnonzero(np.asarray(col.is_null().to_numpy(zero_copy_only=False)))
+            rows = np.flatnonzero(to_numpy(col.is_null()))
             self._add("SchemaViolation", decl.name, f"{n_null} null value(s) in a non-nullable "
                       "column", entity=_first_key(self.spec, table, rows), expected=decl.type,
                       actual="null", rows_affected=int(n_null))
         if decl.type == "DATE" or table.num_rows == 0:
             return
-        values = np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+        values = to_numpy(col, dtype=float)
         present = ~np.isnan(values) if n_null else np.ones(values.shape, bool)
         if decl.type == "DOUBLE":
             bad = present & ~np.isfinite(values)  # nulls read as NaN; only real NaN/inf count
@@ -128,12 +130,12 @@ class ParquetChecker:
             return  # an optional key column (thermal_bounds.block_id) may be absent
         if self.rel == "system/hydro_geometry.parquet":
             return  # repeated volumes are the L5a "strictly increasing" rule
-        groups = table.select(keys).group_by(keys).aggregate([([], "count_all")])
-        counts = np.asarray(groups.column("count_all").to_numpy())
-        dups = np.flatnonzero(counts > 1)
-        if dups.size:
-            first_dup = tuple(groups.column(k)[int(dups[0])].as_py() for k in keys)
-            dup_rows = int((counts[dups] - 1).sum())
+        # Counter keeps first-appearance order, as group_by did (group_by imports pandas).
+        counts = Counter(zip(*(table.column(k).to_pylist() for k in keys), strict=True))
+        repeated = [(key, n) for key, n in counts.items() if n > 1]
+        if repeated:
+            first_dup = repeated[0][0]
+            dup_rows = sum(n - 1 for _, n in repeated)
             shown = ", ".join(f"{k}={v}" for k, v in zip(keys, first_dup, strict=True))
             self.sink.add("DuplicateId", f"schema error in {self.rel}: duplicate key ({shown}); "
                           f"{dup_rows} duplicate row(s)", file=self.rel, entity=first_dup[0],

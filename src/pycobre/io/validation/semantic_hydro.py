@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.hydro_models import models_by_hydro, uses_fpha, uses_model
 from pycobre.io.validation.view import REGISTRIES, CaseView
@@ -136,11 +137,11 @@ def _geometry(view: CaseView, sink: Collector) -> None:
     needed = {"hydro_id", "volume_hm3", "height_m", "area_km2"}
     if table is None or not needed <= set(table.column_names):
         return
-    hid = np.asarray(table.column("hydro_id").to_numpy(zero_copy_only=False))
+    hid = np.asarray(to_numpy(table.column("hydro_id")))
     rules = (("volume_hm3", True, "strictly increasing"), ("height_m", False, "non-decreasing"),
              ("area_km2", False, "non-decreasing"))
     for column, strict, words in rules:
-        values = np.asarray(table.column(column).to_numpy(zero_copy_only=False), dtype=float)
+        values = np.asarray(to_numpy(table.column(column)), dtype=float)
         for h in np.unique(hid).tolist():
             v = values[hid == h]
             step = np.diff(v)

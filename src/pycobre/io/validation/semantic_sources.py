@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from pycobre.io.arrow_numpy import to_numpy
 from pycobre.io.validation.collector import Collector
 from pycobre.io.validation.view import CaseView
 
@@ -31,7 +32,7 @@ def _has_slots(view: CaseView, cls: str) -> bool:
         table = view.table("scenarios/load_seasonal_stats.parquet")
         if table is None or "std_mw" not in table.column_names:
             return False
-        std = np.asarray(table.column("std_mw").to_numpy(zero_copy_only=False), dtype=float)
+        std = np.asarray(to_numpy(table.column("std_mw")), dtype=float)
         return bool((std > 0).any())
     table = view.table("scenarios/non_controllable_stats.parquet")
     return table is not None and table.num_rows > 0
