@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from types import TracebackType
@@ -69,6 +70,10 @@ def fail_fast(comm: Communicator, *, code: int = 1) -> Iterator[None]:
         )
 
 
+#: Seconds a rank that only reports another rank's failure waits before raising.
+_REPORTER_GRACE_S = 0.5
+
+
 def raise_if_any_failed(comm: Communicator, error: BaseException | None) -> None:
     """Collective: if any rank's ``error`` is set, raise on every rank (see module doc).
 
@@ -102,6 +107,9 @@ def raise_if_any_failed(comm: Communicator, error: BaseException | None) -> None
         context={"failed_ranks": failed.tolist(), "reporting_rank": comm.rank},
     )
     setattr(agreed, AGREED, True)
+    # The failing rank's own message names the file/field; a launcher that sees this rank exit
+    # non-zero may kill the others before that message is printed, so let it go out first.
+    time.sleep(_REPORTER_GRACE_S)
     raise agreed
 
 
