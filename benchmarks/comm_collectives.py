@@ -1,6 +1,6 @@
 """Latency/throughput of the collectives the SDDP loop issues (spec 21 §10), per call.
 
-    mpiexec -n 2 /work/venv/bin/python benchmarks/comm_collectives.py [--state 2080] [--m 192]
+    mpiexec -n 2 python benchmarks/comm_collectives.py [--state 2080] [--m 192]
 
 Prints medians on rank 0: the error-flag agreement, an ``allreduce`` of one int, the forward
 gather (M trial points of T x D plus costs), a per-stage cut gather (M x (1 + D)) and the

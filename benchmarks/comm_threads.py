@@ -5,7 +5,7 @@ one thread and with ``BlockThreadPool(2)`` — one ``Highs`` object per thread, 
 and prints the median wall time of several runs and the speed-up. Also checks that every
 objective is bit-identical between the two schedules.
 
-    /work/venv/bin/python benchmarks/comm_threads.py [--lps 300] [--runs 5] [--threads 2]
+    python benchmarks/comm_threads.py [--lps 300] [--runs 5] [--threads 2]
 """
 
 from __future__ import annotations

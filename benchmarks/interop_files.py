@@ -1,9 +1,9 @@
 """Compare the file set and Parquet schemas of two output directories (pycobre vs Cobre 0.5.1).
 
-    /work/venv312/bin/python -c "import cobre.run; cobre.run.run('examples/1dtoy', output_dir='/tmp/c')"
-    /work/venv/bin/python -m pycobre run examples/1dtoy --output /tmp/p     # or pycobre.run.run
-    /work/venv/bin/python benchmarks/interop_files.py /tmp/c /tmp/p
-    /work/venv/bin/python benchmarks/interop_files.py /tmp/c --write-manifest tests/interop/data/1dtoy_cobre_manifest.json
+    $COBRE_PYTHON -c "import cobre.run; cobre.run.run('examples/1dtoy', output_dir='/tmp/c')"
+    python -m pycobre run examples/1dtoy --output /tmp/p     # or pycobre.run.run
+    python benchmarks/interop_files.py /tmp/c /tmp/p
+    python benchmarks/interop_files.py /tmp/c --write-manifest tests/interop/data/1dtoy_cobre_manifest.json
 
 A *manifest* summarises a directory: simulation partitions are collapsed to one pattern
 (``scenario_id=*``) with their count and the sorted scenario ids, and every Parquet pattern keeps

@@ -7,8 +7,8 @@ byte, ``metadata.json`` too.
 
 Usage (two steps, two interpreters):
 
-    /work/venv312/bin/python benchmarks/interop_policy.py produce CASE OUT
-    /work/venv/bin/python    benchmarks/interop_policy.py compare OUT/policy
+    $COBRE_PYTHON benchmarks/interop_policy.py produce CASE OUT
+    python    benchmarks/interop_policy.py compare OUT/policy
 
 ``produce`` copies CASE to a temp folder, enables ``exports.states`` when asked
 (``--states``) and runs ``cobre.run.run(case, OUT)``.

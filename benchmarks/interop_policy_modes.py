@@ -1,6 +1,6 @@
 """Policies in both directions between Cobre 0.5.1 and pycobre, in simulation-only mode.
 
-    /work/venv/bin/python benchmarks/interop_policy_modes.py [--cases d02 d03 d04] [--scenarios 3]
+    python benchmarks/interop_policy_modes.py [--cases d02 d03 d04] [--scenarios 3]
         [--work /tmp/interop_modes] [--write-fixtures]
 
 For each deterministic case (``tests/data/deterministic``):
@@ -12,7 +12,7 @@ For each deterministic case (``tests/data/deterministic``):
 
 The table shows the mean simulated cost (per scenario: sum over stages of
 ``immediate_cost * discount_factor`` from ``simulation/costs``) next to the hand-derived optimum
-of ``EXPECTED.md``. Cobre's steps run in ``/work/venv312`` through ``_cobre`` sub-commands of
+of ``EXPECTED.md``. Cobre's steps run in ``the Cobre 0.5.1 venv ($COBRE_PYTHON)`` through ``_cobre`` sub-commands of
 this script (pycobre never imports ``cobre``). ``--explain-d03`` adds the evidence for Cobre's d03 quirk (see ``explain_d03``). ``--write-fixtures`` copies Cobre's trained
 policies to ``tests/interop/data/<case>_cobre_policy`` (used by ``tests/conformance/
 test_policy_modes.py``).
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DET = ROOT / "tests" / "data" / "deterministic"
-COBRE_PY = "/work/venv312/bin/python"
+COBRE_PY = os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python")
 OPTIMA = {
     "d02": 23_635_000 / 9,
     "d03": 4_171_000 / 3,

@@ -1,7 +1,7 @@
 """Compare pycobre's simulation outputs with Cobre's for one case (spec 04 §4, spec 13).
 
-    /work/venv312/bin/python benchmarks/interop_policy.py produce CASE REF --simulate 3
-    /work/venv/bin/python benchmarks/interop_simulation.py CASE REF/simulation [--scenarios 3]
+    $COBRE_PYTHON benchmarks/interop_policy.py produce CASE REF --simulate 3
+    python benchmarks/interop_simulation.py CASE REF/simulation [--scenarios 3]
 
 Trains with pycobre, simulates the same number of scenarios into a temp folder and reports,
 per table, schema equality, row count equality and the largest absolute difference per column.

@@ -1,7 +1,7 @@
 """Simulate a policy written by Cobre with pycobre and compare with Cobre's own simulation.
 
-    /work/venv312/bin/python benchmarks/interop_policy.py produce CASE REF
-    /work/venv/bin/python benchmarks/interop_simulation_only.py CASE REF [--scenarios N]
+    $COBRE_PYTHON benchmarks/interop_policy.py produce CASE REF
+    python benchmarks/interop_simulation_only.py CASE REF [--scenarios N]
 
 Isolates simulation (spec 13) from training: both tools evaluate the *same* cuts, so scenario
 totals must agree (up to degenerate vertices, spec 13 §4). Prints summary statistics of both and

@@ -5,11 +5,11 @@ peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is gather
 with the communicator and printed as a table. The part that grows with iterations is the cut
 pools: ``T x (iterations x forward_passes) x (D + 1) x 8`` bytes per rank.
 
-    /work/venv/bin/python benchmarks/memory_per_rank.py examples/4ree --iterations 40
-    /work/venv/bin/mpiexec -n 2 /work/venv/bin/python benchmarks/memory_per_rank.py \\
+    python benchmarks/memory_per_rank.py examples/4ree --iterations 40
+    mpiexec -n 2 python benchmarks/memory_per_rank.py \\
         examples/4ree --iterations 40 --threads 1
     # XLarge tier of spec 22 (generated with benchmarks/tiers.py into a temporary directory):
-    /work/venv/bin/mpiexec -n 2 /work/venv/bin/python benchmarks/memory_per_rank.py \\
+    mpiexec -n 2 python benchmarks/memory_per_rank.py \\
         --tier xlarge --iterations 1
 
 Every rank holds its own copy of the case, the stochastic model, one set of stage LPs per

@@ -4,7 +4,7 @@ Every measurement is a fresh process (like Cobre's per-thread-count runs), repea
 times in interleaved order; the medians of wall time and of CPU time (user+sys of the child)
 are reported. Training only (simulation off), ``--iterations`` iterations.
 
-    /work/venv/bin/python benchmarks/parallel_speedup.py [--case examples/4ree] [--iterations 40]
+    python benchmarks/parallel_speedup.py [--case examples/4ree] [--iterations 40]
         [--runs 5] [--no-cobre] [--no-ranks] [--gil]
 
 ``--gil`` adds one single-thread profiling run that times every ``highspy.Highs.run()`` call
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COBRE_PY = Path("/work/venv312/bin/python")
+COBRE_PY = Path(os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python"))
 
 CHILD = r"""
 import json, sys, time

@@ -16,7 +16,7 @@ reports and the final lower bound; then medians, per-pair ratios and the median 
 mean forward/backward milliseconds per iteration from ``training/timing/iterations.parquet`` and
 LP solves, simplex iterations per solve and total in-solve time from
 ``training/solver/iterations.parquet`` (what separates solver work from Python around it).
-Cobre is skipped with a message when ``/work/venv312`` (override: ``COBRE_PYTHON``) is missing.
+Cobre is skipped with a message when ``the Cobre 0.5.1 venv ($COBRE_PYTHON)`` (override: ``COBRE_PYTHON``) is missing.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 PYCOBRE_PYTHON = os.environ.get("PYCOBRE_PYTHON", sys.executable)
-COBRE_PYTHON = os.environ.get("COBRE_PYTHON", "/work/venv312/bin/python")
+COBRE_PYTHON = os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python")
 
 #: child program: run one implementation's ``run`` and print its summary as one JSON line
 CHILD = r"""

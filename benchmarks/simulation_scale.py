@@ -1,6 +1,6 @@
 """Is writing the simulation outputs the bottleneck?  2,000 scenarios of 4ree, pycobre vs Cobre.
 
-    /work/venv/bin/python benchmarks/simulation_scale.py [CASE] [-S 2000] [--iterations 20]
+    python benchmarks/simulation_scale.py [CASE] [-S 2000] [--iterations 20]
         [-n 3] [--only pycobre|cobre] [--work DIR] [--json FILE] [--writer-threads N]
 
 1. Copies CASE (default ``examples/4ree``) with ``training.stopping_rules`` = an iteration
@@ -13,7 +13,7 @@
    Timers wrap the functions by monkeypatching, in this process only. When the writer runs a
    background thread the Parquet time is spent off the solving thread; the script then reports
    it separately and the *wall* time the solving thread waited for the writer.
-3. ``-n`` times, interleaved: Cobre 0.5.1 (``/work/venv312``, ``cobre.run.run`` on the same
+3. ``-n`` times, interleaved: Cobre 0.5.1 (``the Cobre 0.5.1 venv ($COBRE_PYTHON)``, ``cobre.run.run`` on the same
    copied case, ``threads=1``); its simulation time is ``simulation/metadata.json``
    ``duration_seconds`` (it trains the same number of iterations first, not timed).
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-COBRE_PY = Path("/work/venv312/bin/python")
+COBRE_PY = Path(os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python"))
 
 
 def make_case(src: Path, dst: Path, iterations: int, scenarios: int) -> Path:

@@ -18,6 +18,7 @@ pycobre's noise to ~1e-15, which is the evidence recorded in docs/dev/stochastic
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +30,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stochastic_vs_cobre import PRESETS, prepare, run_side  # noqa: E402
 
-VENV = Path("/work/venv312/bin/python")
+VENV = Path(os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python"))
 
 
 def lb_load(work: Path) -> None:

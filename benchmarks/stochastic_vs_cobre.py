@@ -1,7 +1,7 @@
 """Prove pycobre's stochastic pipeline against Cobre 0.5.1 (developer tool, not a test).
 
 For each case the reference binding (``cobre-python==0.5.1`` in a Python >= 3.12 venv, default
-``/work/venv312``) and pycobre train the same copy of the case (``exports.stochastic`` and
+``the Cobre 0.5.1 venv ($COBRE_PYTHON)``) and pycobre train the same copy of the case (``exports.stochastic`` and
 ``exports.states`` switched on, simulation off, ``threads=1``), each in its own subprocess. Then:
 
 * every exported stochastic artefact (``noise_openings.parquet``, the fitted-model tables and
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -378,7 +379,7 @@ def main() -> int:
         nargs="*",
         help="presets (1dtoy 4ree d12 s1..s5; aliases main, small) or case directories",
     )
-    ap.add_argument("--venv", type=Path, default=Path("/work/venv312"))
+    ap.add_argument("--venv", type=Path, default=Path(os.environ.get("COBRE_VENV", ".venv-cobre")))
     ap.add_argument("--iterations", type=int, help="override the iteration limit")
     ap.add_argument(
         "--compat", action="store_true", help="modeling.cobre_compat on the pycobre side"

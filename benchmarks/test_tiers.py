@@ -1,6 +1,6 @@
 """Checks of the tier generator: valid cases, reproducible bytes, spec 22 counts and sizes.
 
-Run: /work/venv/bin/python -m pytest benchmarks/test_tiers.py -q
+Run: python -m pytest benchmarks/test_tiers.py -q
 (``benchmarks/`` is outside ``testpaths`` on purpose: these tests build cases, not library code.)
 """
 

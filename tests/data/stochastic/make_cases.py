@@ -1,6 +1,6 @@
 """Write the small noise-dependent cases of this folder (Cobre case format).
 
-    /work/venv/bin/python tests/data/stochastic/make_cases.py
+    python tests/data/stochastic/make_cases.py
 
 Each case is small enough to train in seconds and its bounds depend on the noise:
 
