@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _sim_quantities import HYDRO_BLOCK_QUANTITIES
 
 from pycobre.io.output.simulation import (
     EntityCounts,
@@ -85,18 +86,7 @@ def _q() -> dict[str, np.ndarray]:
     n1 = np.array([10.0, 20.0])
     q = {
         f"hydro_{k}": nk
-        for k in (
-            "turbined_m3s",
-            "spillage_m3s",
-            "diverted_inflow_m3s",
-            "diverted_outflow_m3s",
-            "generation_mw",
-            "spillage_cost",
-            "turbined_slack_m3s",
-            "outflow_slack_below_m3s",
-            "outflow_slack_above_m3s",
-            "generation_slack_mw",
-        )
+        for k in HYDRO_BLOCK_QUANTITIES
     }
     for k in (
         "evaporation_m3s",

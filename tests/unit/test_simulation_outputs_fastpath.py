@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from _sim_quantities import HYDRO_BLOCK_QUANTITIES
 
 from pycobre.errors import CobreIOError
 from pycobre.io.output import simulation as sim_out
@@ -47,18 +48,7 @@ def _random_stage(rng: np.random.Generator, t: int, *, nan_productivity: bool):
     )
     nr = layout.ncs_ids.shape[0]
     q: dict[str, np.ndarray] = {}
-    for name in (
-        "turbined_m3s",
-        "spillage_m3s",
-        "diverted_inflow_m3s",
-        "diverted_outflow_m3s",
-        "generation_mw",
-        "spillage_cost",
-        "turbined_slack_m3s",
-        "outflow_slack_below_m3s",
-        "outflow_slack_above_m3s",
-        "generation_slack_mw",
-    ):
+    for name in HYDRO_BLOCK_QUANTITIES:
         q[f"hydro_{name}"] = rng.normal(size=(nh, k))
     for name in (
         "evaporation_m3s",
