@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -54,31 +55,58 @@ def make_case(src: Path, dst: Path, iterations: int, scenarios: int) -> Path:
 
 
 class Timers:
-    """Accumulated wall and thread-CPU seconds per label.
+    """Accumulated *exclusive* wall and thread-CPU seconds per label and thread kind.
 
     Thread CPU (``time.thread_time`` inside the call) is the work done, unaffected by other
-    users' load on the machine; wall includes waiting for a core.
+    users' load on the machine; wall includes waiting for a core (or the GIL). Timed calls nest
+    (``write_scenario`` -> ``_write_now`` -> ``ScenarioTables.tables`` -> ``stage_rows`` in the
+    synchronous writer): each label gets its time minus that of the timed calls inside it, so
+    labels add up. Keys are ``(label, "solver" | "writer")``: the thread that runs
+    ``simulate`` is the solving thread, every other thread is writer side.
     """
 
     def __init__(self) -> None:
-        self.sec: dict[str, float] = defaultdict(float)
-        self.cpu: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
+        self.sec: dict[tuple[str, str], float] = defaultdict(float)
+        self.cpu: dict[tuple[str, str], float] = defaultdict(float)
+        self.calls: dict[tuple[str, str], int] = defaultdict(int)
+        self._local = threading.local()
+        self.solver_thread = threading.get_ident()
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
         fn = getattr(owner, name)
-        sec, cpu, calls = self.sec, self.cpu, self.calls
+        sec, cpu, calls, local = self.sec, self.cpu, self.calls, self._local
 
         def timed(*a: Any, **k: Any) -> Any:
+            stack = local.__dict__.setdefault("stack", [])
+            stack.append([0.0, 0.0])  # wall, CPU of timed calls inside this one
             t0, c0 = time.perf_counter(), time.thread_time()
             try:
                 return fn(*a, **k)
             finally:
-                sec[label] += time.perf_counter() - t0
-                cpu[label] += time.thread_time() - c0
-                calls[label] += 1
+                w, c = time.perf_counter() - t0, time.thread_time() - c0
+                inner = stack.pop()
+                if stack:
+                    stack[-1][0] += w
+                    stack[-1][1] += c
+                key = (label, "solver" if threading.get_ident() == self.solver_thread else "writer")
+                sec[key] += w - inner[0]
+                cpu[key] += c - inner[1]
+                calls[key] += 1
 
         setattr(owner, name, timed)
+
+    def total(
+        self, table: dict[tuple[str, str], float], labels: tuple[str, ...], side: str | None = None
+    ) -> float:
+        return sum(v for (lab, sd), v in table.items() if lab in labels and side in (None, sd))
+
+    @staticmethod
+    def flat(table: dict[tuple[str, str], Any]) -> dict[str, Any]:
+        return {f"{lab}@{side}": v for (lab, side), v in sorted(table.items())}
+
+
+LP_LABELS = ("lp_solve", "lp_extract")
+WRITE_LABELS = ("build_columns", "build_tables", "parquet_write", "write_call", "finish")
 
 
 def instrument() -> Timers:
@@ -91,13 +119,18 @@ def instrument() -> Timers:
     t = Timers()
     t.wrap(solver.PooledStageLP, "solve", "lp_solve")
     t.wrap(stage_lp.StageLP, "extract", "lp_extract")
-    t.wrap(sim, "stage_rows", "build_columns")  # imported name used by the scenario loop
+    if hasattr(sim, "stage_rows"):  # older layout: columns built in the scenario loop
+        t.wrap(sim, "stage_rows", "build_columns")
+    t.wrap(rows, "stage_rows", "build_columns")  # module global used by ScenarioTables
     t.wrap(rows.ScenarioTables, "tables", "build_tables")
+    if hasattr(out_sim, "build_scenario_tables"):  # batched building, imported by the writer
+        t.wrap(out_sim, "build_scenario_tables", "build_tables")
     writer_cls = out_sim.SimulationWriter
-    t.wrap(writer_cls, "write_scenario", "write_call")  # wall the solving thread spends
+    t.wrap(writer_cls, "write_scenario", "write_call")  # hand-off (blocks when the queue is full)
     t.wrap(writer_cls, "finish", "finish")  # drain (if any) + sync + metadata + marker
-    if hasattr(writer_cls, "_write_now"):  # the Parquet work itself, on whichever thread
-        t.wrap(writer_cls, "_write_now", "parquet_write")
+    for name in ("_write_now", "_write_batch"):  # the Parquet work itself, on whichever thread
+        if hasattr(writer_cls, name):
+            t.wrap(writer_cls, name, "parquet_write")
     return t
 
 
@@ -111,9 +144,8 @@ def train_policy(case: Path, work: Path) -> Path:
     return out / "policy"
 
 
-def pycobre_sim_once(
-    case: Path, policy_dir: Path, out: Path, scenarios: int, background: bool
-) -> dict:
+def pycobre_sim_once(case: Path, policy_dir: Path, out: Path, scenarios: int, mode: str) -> dict:
+    """One simulation; ``mode``: ``background`` / ``sync`` writer, or ``none`` (no outputs)."""
     import pycobre
     import pycobre.io.output.simulation as out_sim
     from pycobre.run import prepare
@@ -128,7 +160,7 @@ def pycobre_sim_once(
     if out.exists():
         shutil.rmtree(out)
     if hasattr(out_sim, "_default_background"):
-        out_sim._default_background = lambda: background
+        out_sim._default_background = lambda: mode == "background"
     timers = instrument()
     c0 = time.process_time()
     t0 = time.perf_counter()
@@ -137,7 +169,8 @@ def pycobre_sim_once(
         data,
         stochastic=ctx.stochastic,
         templates=ctx.templates,
-        output_dir=out,
+        output_dir=None if mode == "none" else out,
+        keep_tables=False,
         threads=1,
         num_scenarios=scenarios,
         bases=bases,
@@ -145,24 +178,17 @@ def pycobre_sim_once(
     )
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    s = dict(timers.sec)
-    c = dict(timers.cpu)
-    lp = s.get("lp_solve", 0.0) + s.get("lp_extract", 0.0)
-    lp_cpu = c.get("lp_solve", 0.0) + c.get("lp_extract", 0.0)
-    # all the CPU spent producing files: columns, Arrow tables, Parquet (whichever thread), finish
-    write_cpu = sum(
-        c.get(k, 0.0) for k in ("build_columns", "build_tables", "parquet_write", "finish")
-    )
-    write_main = (
-        s.get("build_columns", 0.0)
-        + s.get("build_tables", 0.0)
-        + s.get("write_call", 0.0)
-        + s.get("finish", 0.0)
-    )
-    n_files = sum(1 for _ in (out / "simulation").rglob("data.parquet"))
+    s, c = timers.sec, timers.cpu
+    lp = timers.total(s, LP_LABELS)
+    lp_cpu = timers.total(c, LP_LABELS)
+    write_cpu = timers.total(c, WRITE_LABELS)
+    write_cpu_solver = timers.total(c, WRITE_LABELS, "solver")
+    write_main = timers.total(s, WRITE_LABELS, "solver")
+    sim_dir = out / "simulation"
+    n_files = sum(1 for _ in sim_dir.rglob("data.parquet")) if mode != "none" else 0
     return {
         "tool": "pycobre",
-        "background": background,
+        "mode": mode,
         "wall_s": wall,
         "cpu_s": cpu,
         "lp_s": lp,
@@ -171,10 +197,12 @@ def pycobre_sim_once(
         "other_s": wall - lp - write_main,
         "lp_cpu_s": lp_cpu,
         "write_cpu_s": write_cpu,
+        "write_cpu_solver_s": write_cpu_solver,
+        "write_cpu_writer_s": write_cpu - write_cpu_solver,
         "write_cpu_share": write_cpu / (lp_cpu + write_cpu) if lp_cpu + write_cpu else 0.0,
-        "timers_s": s,
-        "timers_cpu_s": c,
-        "calls": dict(timers.calls),
+        "timers_s": timers.flat(s),
+        "timers_cpu_s": timers.flat(c),
+        "calls": timers.flat(timers.calls),
         "files": n_files,
         "mean_cost": float(res.summary.mean_cost),
     }
@@ -218,18 +246,20 @@ def cobre_once(case: Path, out: Path) -> dict:
 
 
 def _fmt_py(r: dict) -> str:
-    s = r["timers_s"]
-    parts = " ".join(f"{k}={v:.2f}" for k, v in sorted(s.items()))
+    parts = " ".join(f"{k}={v:.2f}" for k, v in sorted(r["timers_s"].items()))
+    cpu_parts = " ".join(f"{k}={v:.2f}" for k, v in sorted(r["timers_cpu_s"].items()))
     return (
-        f"pycobre {'bg' if r['background'] else 'sync'} wall {r['wall_s']:.2f}s "
-        f"(CPU {r['cpu_s']:.2f}s)  LP {r['lp_s']:.2f}s  write(on solver thread) "
-        f"{r['write_on_solver_thread_s']:.2f}s ({100 * r['write_share']:.1f} %)  other "
-        f"{r['other_s']:.2f}s  files {r['files']}  [{parts}]\n"
-        f"      CPU: LP {r['lp_cpu_s']:.2f}s, writing {r['write_cpu_s']:.2f}s "
-        f"({100 * r['write_cpu_share']:.1f} % of LP+writing)  ["
-        + " ".join(f"{k}={v:.2f}" for k, v in sorted(r["timers_cpu_s"].items()))
-        + "]"
+        f"pycobre {r['mode']} wall {r['wall_s']:.2f}s (CPU {r['cpu_s']:.2f}s)  LP "
+        f"{r['lp_s']:.2f}s  writing on the solving thread {r['write_on_solver_thread_s']:.2f}s "
+        f"({100 * r['write_share']:.1f} %)  other {r['other_s']:.2f}s  files {r['files']}\n"
+        f"      wall [{parts}]\n"
+        f"      CPU: LP {r['lp_cpu_s']:.2f}s, writing {r['write_cpu_s']:.2f}s (solving thread "
+        f"{r['write_cpu_solver_s']:.2f}s, writer side {r['write_cpu_writer_s']:.2f}s)  "
+        f"[{cpu_parts}]"
     )
+
+
+MODES = {"both": ("background", "sync"), "all": ("none", "background", "sync")}
 
 
 def main() -> int:
@@ -243,11 +273,16 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument(
         "--writer",
-        choices=("both", "background", "sync"),
-        default="both",
-        help="pycobre partition writing: background thread, synchronous, or both (interleaved)",
+        default="all",
+        help="pycobre runs per round, interleaved: comma list of none (no outputs: LP-only "
+        "baseline), background (writer thread), sync; 'both' = background,sync; "
+        "'all' (default) = none,background,sync",
     )
     args = ap.parse_args()
+    modes = MODES.get(args.writer) or tuple(m.strip() for m in args.writer.split(","))
+    unknown = [m for m in modes if m not in ("none", "background", "sync")]
+    if unknown:
+        ap.error(f"--writer: unknown mode(s) {unknown}")
 
     work = args.work or Path(tempfile.mkdtemp(prefix="simscale_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -262,9 +297,8 @@ def main() -> int:
     runs: list[dict] = []
     for i in range(args.n):
         if args.only != "cobre":
-            modes = {"both": (True, False), "background": (True,), "sync": (False,)}
-            for bg in modes[args.writer]:
-                r = pycobre_sim_once(case, policy, work / "py_sim", args.scenarios, bg)
+            for mode in modes:
+                r = pycobre_sim_once(case, policy, work / "py_sim", args.scenarios, mode)
                 runs.append(r)
                 print(f"[{i}] {_fmt_py(r)}", flush=True)
         if args.only != "pycobre":
@@ -279,38 +313,32 @@ def main() -> int:
 
     co = [r for r in runs if r["tool"] == "cobre"]
     print("medians:")
-    for bg in (False, True):
-        py = [r for r in runs if r["tool"] == "pycobre" and r["background"] == bg]
+    base = [r["wall_s"] for r in runs if r["tool"] == "pycobre" and r["mode"] == "none"]
+    for mode in modes:
+        py = [r for r in runs if r["tool"] == "pycobre" and r["mode"] == mode]
         if not py:
             continue
-        mode = "background writer" if bg else "synchronous writer"
-        print(f"  pycobre, {mode}, {len(py)} runs:")
-        med = {
-            k: statistics.median(r[k] for r in py)
-            for k in (
-                "wall_s",
-                "cpu_s",
-                "lp_s",
-                "write_on_solver_thread_s",
-                "other_s",
-                "write_share",
-                "lp_cpu_s",
-                "write_cpu_s",
-                "write_cpu_share",
-            )
-        }
+        keys = ("wall_s", "cpu_s", "lp_s", "write_on_solver_thread_s", "other_s", "write_share")
+        keys += ("lp_cpu_s", "write_cpu_s", "write_cpu_solver_s", "write_cpu_writer_s")
+        med = {k: statistics.median(r[k] for r in py) for k in keys}
+        rel = ""
+        if base and mode != "none":
+            rel = f", {100 * (med['wall_s'] / statistics.median(base) - 1):+.1f} % vs no outputs"
+        print(f"  pycobre, writer {mode}, {len(py)} runs:")
+        print(
+            f"    simulation {med['wall_s']:.2f}s{rel} (CPU {med['cpu_s']:.2f}s) = LP "
+            f"{med['lp_s']:.2f}s + writing on the solving thread "
+            f"{med['write_on_solver_thread_s']:.2f}s ({100 * med['write_share']:.1f} %) + other "
+            f"{med['other_s']:.2f}s"
+        )
         labels = sorted({k for r in py for k in r["timers_s"]})
         per = {k: statistics.median(r["timers_s"].get(k, 0.0) for r in py) for k in labels}
-        print(
-            f"    simulation {med['wall_s']:.2f}s (CPU {med['cpu_s']:.2f}s) = LP {med['lp_s']:.2f}s + writing on the "
-            f"solving thread {med['write_on_solver_thread_s']:.2f}s "
-            f"({100 * med['write_share']:.1f} %) + other {med['other_s']:.2f}s"
-        )
         print("    parts (wall): " + ", ".join(f"{k} {v:.2f}s" for k, v in per.items()))
         cpu_per = {k: statistics.median(r["timers_cpu_s"].get(k, 0.0) for r in py) for k in labels}
         print(
-            f"    CPU: LP {med['lp_cpu_s']:.2f}s, writing {med['write_cpu_s']:.2f}s "
-            f"({100 * med['write_cpu_share']:.1f} % of LP+writing); parts: "
+            f"    CPU: LP {med['lp_cpu_s']:.2f}s, writing {med['write_cpu_s']:.2f}s (solving "
+            f"thread {med['write_cpu_solver_s']:.2f}s, writer side "
+            f"{med['write_cpu_writer_s']:.2f}s); parts: "
             + ", ".join(f"{k} {v:.2f}s" for k, v in cpu_per.items())
         )
     if co:

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pycobre.io.arrow_numpy import read_parquet_table, to_numpy
+from pycobre.io.arrow_numpy import from_values, read_parquet_table, to_numpy
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,37 @@ def _repo() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[2])
+
+
+@pytest.mark.parametrize(
+    ("values", "typ"),
+    [
+        ([1, None, 3], pa.int32()),
+        ([1.5, None, float("nan")], pa.float64()),
+        (["a", None, "ü", ""], pa.string()),
+        ([True, None, False], pa.bool_()),
+        (np.array([1, 2], dtype=np.int64), pa.uint32()),
+        ([], pa.int64()),
+        ([None, None], pa.int64()),
+        ([2**40, -1], pa.int64()),
+        (np.array([0.5, -2.0]), pa.float64()),
+    ],
+)
+def test_from_values_equals_pa_array(values, typ):
+    got = from_values(values, typ)
+    ref = pa.array(list(values), type=typ)
+    got.validate(full=True)
+    assert got.type == ref.type
+    assert got.null_count == ref.null_count
+    assert repr(got.to_pylist()) == repr(ref.to_pylist())
+
+
+def test_from_values_does_not_import_pandas():
+    code = (
+        "import sys, pyarrow as pa\n"
+        "from pycobre.io.arrow_numpy import from_values\n"
+        "from_values([1, None], pa.int32()); from_values(['x'], pa.string())\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["read_parquet_table", "to_numpy"]
+__all__ = ["from_values", "read_parquet_table", "to_numpy"]
 
 
 def read_parquet_table(path: str | pathlib.Path, columns: list[str] | None = None) -> pa.Table:
@@ -63,3 +63,49 @@ def to_numpy(column: pa.Array | pa.ChunkedArray, dtype: Any = None) -> np.ndarra
         return np.zeros(0, dtype=dtype if dtype is not None else np.float64)
     parts = [_chunk_numpy(c, dtype) for c in chunks]
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _validity(valid: np.ndarray) -> pa.Buffer | None:
+    if valid.all():
+        return None
+    return pa.py_buffer(np.packbits(valid.astype(np.uint8), bitorder="little"))
+
+
+def from_values(values: Any, type: pa.DataType) -> pa.Array:
+    """``pa.array(values, type=type)`` for a list (``None`` = null) or a NumPy array of
+    numbers, booleans or strings, built from buffers so that pandas is never imported.
+
+    Other types fall back to ``pa.array``.
+    """
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        valid = np.ones(values.shape[0], dtype=bool)
+        data = values
+    else:
+        seq = list(values)
+        valid = np.fromiter((v is not None for v in seq), dtype=bool, count=len(seq))
+        data = seq if valid.all() else [v if ok else None for v, ok in zip(seq, valid, strict=True)]
+    n = int(valid.shape[0])
+    if (pa.types.is_integer(type) or pa.types.is_floating(type)) and not pa.types.is_float16(
+        type
+    ):
+        np_t = np.dtype(type.to_pandas_dtype())
+        if isinstance(data, np.ndarray):
+            arr = np.ascontiguousarray(data, dtype=np_t)
+        else:
+            fill = 0
+            arr = np.array([fill if v is None else v for v in data], dtype=np_t)
+        return pa.Array.from_buffers(type, n, [_validity(valid), pa.py_buffer(arr)])
+    if pa.types.is_boolean(type):
+        bits = np.array([bool(v) if v is not None else False for v in data], dtype=np.uint8)
+        packed = pa.py_buffer(np.packbits(bits, bitorder="little"))
+        return pa.Array.from_buffers(type, n, [_validity(valid), packed])
+    if pa.types.is_string(type) or pa.types.is_large_string(type):
+        enc = [b"" if v is None else str(v).encode("utf-8") for v in data]
+        off_t = np.int64 if pa.types.is_large_string(type) else np.int32
+        offsets = np.zeros(n + 1, dtype=off_t)
+        if n:
+            np.cumsum([len(b) for b in enc], out=offsets[1:])
+        return pa.Array.from_buffers(
+            type, n, [_validity(valid), pa.py_buffer(offsets), pa.py_buffer(b"".join(enc))]
+        )
+    return pa.array(list(data), type=type)

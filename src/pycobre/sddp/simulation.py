@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from pycobre.errors import PolicyIncompatibleError
-from pycobre.io.output.simulation_rows import ScenarioTables, StageLayout, stage_rows
+from pycobre.io.output.simulation_rows import ScenarioTables, StageLayout
 from pycobre.io.output.simulation_schemas import COSTS_COMPONENT_COLUMNS
 from pycobre.lp.extract import COST_COMPONENTS as _LP_COMPONENTS  # extract()'s order
 from pycobre.sddp.lag_state import LagAccumulator
@@ -260,6 +260,9 @@ class ScenarioResult:
     total_cost: float  # sum_t D_t * immediate_cost ($)
     components: np.ndarray  # (20,) undiscounted sums over stages
     tables: dict[str, pa.Table] | None = None
+    # the stage inputs of the tables, not yet built: handed as they are to the writer (whose
+    # background thread then builds them) unless the tables are kept
+    rows: ScenarioTables | None = None
 
 
 @dataclass
@@ -333,7 +336,9 @@ def simulate_problem(
     ``initial_state(j)`` overrides the stage-0 state of scenario ``j`` (historical lag seeding).
 
     ``on_scenario`` is called (from the worker thread) with each finished scenario, e.g. to
-    write its partitions; tables are dropped afterwards unless ``keep_tables``.
+    write its partitions: ``res.tables`` (Arrow) with ``keep_tables``, else ``res.rows`` (the
+    unbuilt ``ScenarioTables``, so a background writer builds them off this thread); both are
+    dropped afterwards unless ``keep_tables``.
     """
     T = problem.n_stages
     if len(cuts) != T:
@@ -352,8 +357,11 @@ def simulate_problem(
             for i, j in enumerate(part):
                 x0 = problem.initial_state if initial_state is None else initial_state(int(j))
                 res = _run_scenario(worker, problem, layouts, etas, i, int(j), acc, bases, x0)
+                if keep_tables and res.rows is not None:
+                    res.tables, res.rows = res.rows.tables(), None
                 if on_scenario is not None:
                     on_scenario(res)
+                res.rows = None
                 if not keep_tables:
                     res.tables = None
                 results.append(res)
@@ -403,12 +411,12 @@ def _run_scenario(
         costs["discount_factor"] = d_cum
         total += d_cum * costs["immediate_cost"]
         comps += [costs.get(name, 0.0) for name in COSTS_COMPONENT_COLUMNS]
-        tables.add(stage_rows(layouts[t], q, x_in=x, costs=costs))
+        tables.add_stage(layouts[t], q, x_in=x, costs=costs)  # rows built by the writer
         x_out = np.array(res.state_out, dtype=np.float64, copy=True)
         if problem.n_lags:
             acc.apply(problem.transitions[t], x, x_out, np.asarray(res.inflow_realised))
         x = x_out
-    return ScenarioResult(j, total, comps, tables.tables())
+    return ScenarioResult(j, total, comps, rows=tables)
 
 
 def simulate(
@@ -493,8 +501,10 @@ def simulate(
     done = [0]
 
     def emit(res: ScenarioResult) -> None:
-        if writer is not None and res.tables is not None:
-            writer.write_scenario(res.scenario_id, res.tables)
+        if writer is not None:
+            payload = res.tables if res.tables is not None else res.rows
+            if payload is not None:
+                writer.write_scenario(res.scenario_id, payload)
         if report is not None:
             with lock:
                 done[0] += 1

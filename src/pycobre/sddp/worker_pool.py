@@ -53,7 +53,7 @@ class WorkerPool:
             self.counts = split.counts
         self.workers = [Worker(w, problem, pools) for w in ids]
         n_local = len(self.workers)
-        self._executor = ThreadPoolExecutor(max_workers=n_local) if n_local > 1 else None
+        self._executor = ThreadPoolExecutor(max_workers=n_local - 1) if n_local > 1 else None
         self._busy_ms = np.zeros(n_local)
 
     def __len__(self) -> int:
@@ -82,10 +82,18 @@ class WorkerPool:
             if self._executor is None:
                 out = [self._timed(fn, 0, self.blocks[0])]
             else:
+                # block 0 runs on the calling thread: one thread hand-off less per phase (the
+                # caller would otherwise sleep on the futures while holding no work)
                 futures = [
-                    self._executor.submit(self._timed, fn, i, b) for i, b in enumerate(self.blocks)
+                    self._executor.submit(self._timed, fn, i, b)
+                    for i, b in enumerate(self.blocks)
+                    if i > 0
                 ]
-                out = [f.result() for f in futures]
+                try:
+                    first = self._timed(fn, 0, self.blocks[0])
+                finally:
+                    done = [f.result() for f in futures]
+                out = [first, *done]
         except Exception as exc:
             if self.comm is None:
                 raise

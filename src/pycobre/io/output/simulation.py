@@ -18,8 +18,10 @@ gains — docs/dev/performance.md, "Simulation").
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import secrets
 import shutil
 import socket
 import threading
@@ -30,9 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pycobre.errors import CobreIOError
 from pycobre.io.output.atomic import (
+    PARQUET_COMPRESSION,
+    PARQUET_COMPRESSION_LEVEL,
+    PARQUET_ROW_GROUP_SIZE,
     SUCCESS_MARKER,
     sync_all,
     write_parquet_atomic,
@@ -41,7 +47,7 @@ from pycobre.io.output.atomic import (
 )
 from pycobre.io.output.background_writer import BackgroundWriter
 from pycobre.io.output.cobre_json import format_json_like_cobre
-from pycobre.io.output.simulation_rows import ScenarioTables
+from pycobre.io.output.simulation_rows import ScenarioTables, build_scenario_tables
 from pycobre.io.output.simulation_schemas import (
     ENTITY_DIRS,
     RETRY_HISTOGRAM_SCHEMA,
@@ -60,6 +66,8 @@ __all__ = [
 _PARTITION = re.compile(r"^scenario_id=\d+$")
 #: spec 13 §1 ``simulation.io_channel_capacity`` default (scenarios waiting to be written)
 DEFAULT_IO_CHANNEL_CAPACITY = 64
+#: scenarios whose tables the writer thread builds together (``build_scenario_tables``)
+WRITE_BATCH = 32
 
 # background writers per output tree, so ``finish`` can wait for all of them (ranks as threads);
 # weak, so the writers of a run that failed before ``finish`` do not linger here
@@ -83,6 +91,55 @@ def _default_background() -> bool:
     if flag in ("1", "true", "yes", "on"):
         return True
     return (os.cpu_count() or 1) > 1
+
+
+def write_partition(table: pa.Table, path: Path) -> Path:
+    """``write_parquet_atomic(table, path, durable=False)`` with less work per file.
+
+    Same bytes (Cobre's Parquet settings, spec 04 §2) and the same atomicity (hidden temporary
+    sibling, then ``os.replace``), but serialised in memory and written with plain ``os`` calls:
+    about 0.3 ms less per file than opening the temporary file through Arrow, which matters
+    with five or more partitions per scenario (docs/dev/performance.md, "Simulation"). No
+    fsync: ``finish`` syncs once before the marker.
+    """
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        table,
+        sink,
+        compression=PARQUET_COMPRESSION,
+        compression_level=PARQUET_COMPRESSION_LEVEL,
+        row_group_size=PARQUET_ROW_GROUP_SIZE,
+        use_dictionary=True,
+    )
+    data = memoryview(sink.getvalue())
+    directory = os.path.dirname(path)
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    created = False
+    try:
+        try:
+            os.mkdir(directory)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(directory, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise CobreIOError(
+            f"cannot write output file {path}: {exc.strerror or exc}",
+            kind="OutputWriteFailed",
+            context={"file": str(path)},
+        ) from exc
+    return Path(path)
 
 
 def partition_dir_name(scenario_id: int) -> str:
@@ -194,6 +251,7 @@ class SimulationWriter:
         *,
         background: bool | None = None,
         capacity: int = DEFAULT_IO_CHANNEL_CAPACITY,
+        writer_threads: int = 1,
     ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
@@ -205,7 +263,12 @@ class SimulationWriter:
         self._bg: BackgroundWriter | None = None
         if background:
             self._bg = BackgroundWriter(
-                lambda item: self._write_now(*item), capacity=capacity, name="pycobre-sim-writer"
+                lambda item: self._write_now(*item),
+                capacity=capacity,
+                name="pycobre-sim-writer",
+                write_batch=self._write_batch,
+                max_batch=min(WRITE_BATCH, max(1, int(capacity))),
+                threads=writer_threads,
             )
             with _ACTIVE_LOCK:
                 _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self._bg)
@@ -287,9 +350,30 @@ class SimulationWriter:
             schema = SIMULATION_SCHEMAS[entity]
             if not table.schema.equals(schema):
                 table = table.cast(schema)
-            path = self.scenario_path(entity, scenario_id)
-            written.append(write_parquet_atomic(table, path, durable=False))
+            written.append(write_partition(table, self.scenario_path(entity, scenario_id)))
         return written
+
+    def _write_batch(
+        self, items: list[tuple[int, Mapping[str, pa.Table] | ScenarioTables]]
+    ) -> None:
+        """Writer-thread side: build the unbuilt scenarios together, then write them in order."""
+        unbuilt = [i for i, (_, tables) in enumerate(items) if isinstance(tables, ScenarioTables)]
+        built: list[Mapping[str, pa.Table] | ScenarioTables] = [t for _, t in items]
+        if unbuilt:
+            try:
+                tables = build_scenario_tables([built[i] for i in unbuilt])  # type: ignore[misc]
+            except Exception as exc:
+                ids = [items[i][0] for i in unbuilt]
+                raise CobreIOError(
+                    f"cannot build the simulation tables of scenarios {ids[0]}..{ids[-1]} "
+                    f"under {self.root}: {type(exc).__name__}: {exc}",
+                    kind="OutputWriteFailed",
+                    context={"file": str(self.root), "scenarios": ids},
+                ) from exc
+            for i, t in zip(unbuilt, tables, strict=True):
+                built[i] = t
+        for (scenario_id, _), tables in zip(items, built, strict=True):
+            self._write_now(scenario_id, tables)
 
     def drain(self) -> None:
         """Wait for the queued partitions of this writer; raise the first write error."""

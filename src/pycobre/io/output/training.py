@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from pycobre.io.arrow_numpy import from_values
 from pycobre.io.output.atomic import (
     write_json_atomic,
     write_parquet_atomic,
@@ -160,7 +161,7 @@ TRAINING_SCHEMAS: dict[str, pa.Schema] = {
 
 
 def _table(schema: pa.Schema, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
-    arrays = [pa.array(list(columns[f.name]), type=f.type) for f in schema]
+    arrays = [from_values(columns[f.name], f.type) for f in schema]  # pandas never imported
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -484,12 +485,12 @@ def _bounds_table(system: Any) -> pa.Table:
     order = np.lexsort((btype, stg, ent, code))
     return pa.Table.from_arrays(
         [
-            pa.array(code[order].astype(np.int8)),
-            pa.array(ent[order].astype(np.int32)),
-            pa.array(stg[order].astype(np.int32)),
+            from_values(code[order], pa.int8()),
+            from_values(ent[order], pa.int32()),
+            from_values(stg[order], pa.int32()),
             pa.nulls(int(order.shape[0]), pa.int32()),
-            pa.array(btype[order].astype(np.int8)),
-            pa.array(val[order]),
+            from_values(btype[order], pa.int8()),
+            from_values(val[order], pa.float64()),
         ],
         schema=BOUNDS_SCHEMA,
     )
