@@ -144,7 +144,9 @@ def train_policy(case: Path, work: Path) -> Path:
     return out / "policy"
 
 
-def pycobre_sim_once(case: Path, policy_dir: Path, out: Path, scenarios: int, mode: str) -> dict:
+def pycobre_sim_once(
+    case: Path, policy_dir: Path, out: Path, scenarios: int, mode: str, writer_threads: int = 0
+) -> dict:
     """One simulation; ``mode``: ``background`` / ``sync`` writer, or ``none`` (no outputs)."""
     import pycobre
     import pycobre.io.output.simulation as out_sim
@@ -161,6 +163,8 @@ def pycobre_sim_once(case: Path, policy_dir: Path, out: Path, scenarios: int, mo
         shutil.rmtree(out)
     if hasattr(out_sim, "_default_background"):
         out_sim._default_background = lambda: mode == "background"
+    if writer_threads and hasattr(out_sim, "_default_writer_threads"):
+        out_sim._default_writer_threads = lambda: writer_threads
     timers = instrument()
     c0 = time.process_time()
     t0 = time.perf_counter()
@@ -189,6 +193,7 @@ def pycobre_sim_once(case: Path, policy_dir: Path, out: Path, scenarios: int, mo
     return {
         "tool": "pycobre",
         "mode": mode,
+        "writer_threads": writer_threads,
         "wall_s": wall,
         "cpu_s": cpu,
         "lp_s": lp,
@@ -278,6 +283,12 @@ def main() -> int:
         "baseline), background (writer thread), sync; 'both' = background,sync; "
         "'all' (default) = none,background,sync",
     )
+    ap.add_argument(
+        "--writer-threads",
+        type=int,
+        default=0,
+        help="background writer threads (default: pycobre's own choice)",
+    )
     args = ap.parse_args()
     modes = MODES.get(args.writer) or tuple(m.strip() for m in args.writer.split(","))
     unknown = [m for m in modes if m not in ("none", "background", "sync")]
@@ -298,7 +309,9 @@ def main() -> int:
     for i in range(args.n):
         if args.only != "cobre":
             for mode in modes:
-                r = pycobre_sim_once(case, policy, work / "py_sim", args.scenarios, mode)
+                r = pycobre_sim_once(
+                    case, policy, work / "py_sim", args.scenarios, mode, args.writer_threads
+                )
                 runs.append(r)
                 print(f"[{i}] {_fmt_py(r)}", flush=True)
         if args.only != "pycobre":

@@ -35,7 +35,7 @@ def backward_stage(
     trial_points: np.ndarray,
     block: range,
     measure: RiskMeasure,
-    activity_tolerance: float,
+    activity_tolerance: float | None,
 ) -> BackwardBlock:
     """Cuts for ``stage`` from the trial points ``trial_points[block]`` (shape (M, n_state))."""
     prob = worker.problem
@@ -49,7 +49,10 @@ def backward_stage(
     n = prob.n_state
     intercepts = np.empty(len(block))
     coefs = np.empty((len(block), n))
-    counts = np.zeros(slp.loaded.shape[0], dtype=np.int64)
+    # binding observations feed cut selection and the active-cut budget only; without either
+    # (``activity_tolerance`` None) the cut-row duals are not read at all
+    track = activity_tolerance is not None
+    counts = np.zeros(slp.loaded.shape[0] if track else 0, dtype=np.int64)
     n_counts = counts.shape[0]
     q = np.empty(n_open)
     pis = np.empty((n_open, n))
@@ -81,4 +84,5 @@ def backward_stage(
                     counts += np.asarray(res.cut_duals)[:n_counts] > activity_tolerance
         alphas = q - pis @ x_hat
         intercepts[i], coefs[i] = aggregate_cut(measure, q, alphas, pis, prob_w)
-    return BackwardBlock(block, intercepts, coefs, slp.loaded.copy(), counts)
+    slots = slp.loaded.copy() if track else slp.loaded[:0].copy()
+    return BackwardBlock(block, intercepts, coefs, slots, counts)

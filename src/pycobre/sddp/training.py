@@ -228,7 +228,9 @@ class TrainingLoop:
     def _backward(self, k: int, trial: np.ndarray) -> None:
         """Stages ``T-2 .. 0``: cuts inserted before the previous stage is processed."""
         T, M = self.problem.n_stages, self.settings.forward_passes
-        tol = self.settings.cut_selection.cut_activity_tolerance
+        cs = self.settings.cut_selection
+        tracked = cs.enabled or cs.max_active_per_stage is not None
+        tol = cs.cut_activity_tolerance if tracked else None
         for t in range(T - 1):
             self.visited[t].append(trial[:, t, :].copy())
         for t in range(T - 2, -1, -1):
@@ -246,6 +248,8 @@ class TrainingLoop:
                 ]
             )
             self.pools[t].insert(k, np.arange(M), intercepts, coefs)
+            if not tracked:
+                continue
             succ = self.pools[t + 1]
             hits = self.workers.binding_counts(parts, succ.high_water)
             slots = np.flatnonzero(hits)

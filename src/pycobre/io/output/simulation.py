@@ -77,6 +77,8 @@ _ACTIVE_LOCK = threading.Lock()
 
 #: environment switch for the background writer thread: "0" off, "1" on (default: automatic)
 BACKGROUND_ENV = "PYCOBRE_SIM_WRITER_THREAD"
+#: number of background writer threads (default: ``_default_writer_threads``)
+WRITER_THREADS_ENV = "PYCOBRE_SIM_WRITER_THREADS"
 
 
 def _default_background() -> bool:
@@ -102,16 +104,6 @@ def write_partition(table: pa.Table, path: Path) -> Path:
     with five or more partitions per scenario (docs/dev/performance.md, "Simulation"). No
     fsync: ``finish`` syncs once before the marker.
     """
-    sink = pa.BufferOutputStream()
-    pq.write_table(
-        table,
-        sink,
-        compression=PARQUET_COMPRESSION,
-        compression_level=PARQUET_COMPRESSION_LEVEL,
-        row_group_size=PARQUET_ROW_GROUP_SIZE,
-        use_dictionary=True,
-    )
-    data = memoryview(sink.getvalue())
     directory = os.path.dirname(path)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     created = False
@@ -122,13 +114,15 @@ def write_partition(table: pa.Table, path: Path) -> Path:
             pass
         except FileNotFoundError:
             os.makedirs(directory, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         created = True
-        try:
-            while data:
-                data = data[os.write(fd, data) :]
-        finally:
-            os.close(fd)
+        pq.write_table(
+            table,
+            tmp,
+            compression=PARQUET_COMPRESSION,
+            compression_level=PARQUET_COMPRESSION_LEVEL,
+            row_group_size=PARQUET_ROW_GROUP_SIZE,
+            use_dictionary=True,
+        )
         os.replace(tmp, path)
     except OSError as exc:
         if created:
@@ -140,6 +134,19 @@ def write_partition(table: pa.Table, path: Path) -> Path:
             context={"file": str(path)},
         ) from exc
     return Path(path)
+
+
+def _default_writer_threads() -> int:
+    """Writer threads: ``PYCOBRE_SIM_WRITER_THREADS``, else 2 with at least 2 cores.
+
+    Two, because one writer thread needs more CPU per scenario (five Parquet files, ~1.1 ms
+    each) than the solving thread; Arrow's writer and the file system calls release the GIL,
+    so a second thread takes up the slack (docs/dev/performance.md, "Simulation").
+    """
+    flag = os.environ.get(WRITER_THREADS_ENV, "").strip()
+    if flag.isdigit() and int(flag) > 0:
+        return int(flag)
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def partition_dir_name(scenario_id: int) -> str:
@@ -251,7 +258,7 @@ class SimulationWriter:
         *,
         background: bool | None = None,
         capacity: int = DEFAULT_IO_CHANNEL_CAPACITY,
-        writer_threads: int = 1,
+        writer_threads: int | None = None,
     ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
@@ -268,7 +275,7 @@ class SimulationWriter:
                 name="pycobre-sim-writer",
                 write_batch=self._write_batch,
                 max_batch=min(WRITE_BATCH, max(1, int(capacity))),
-                threads=writer_threads,
+                threads=_default_writer_threads() if writer_threads is None else writer_threads,
             )
             with _ACTIVE_LOCK:
                 _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self._bg)
