@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/lp_share.py CASE_DIR ITERATIONS [FORWARD_PASSES] [--all]
 
-Wraps ``highspy.Highs.run`` (and with ``--all`` the other per-solve ``highspy`` calls) with
+Wraps ``highspy.Highs.run`` (and with ``--all`` the other per-solve ``highspy`` calls and the
+``HighsSolution`` vector getters, which build Python lists inside the binding) with
 ``time.thread_time`` on the class, times ``train_problem`` with ``time.process_time``, and
 prints the HiGHS share of ``run()`` and of training plus the Python µs per LP solve (everything
 outside the wrapped calls; includes ~1 µs of wrapper cost per wrapped call). Unlike
@@ -43,6 +44,22 @@ def _wrap(name: str, slot: str) -> None:
     setattr(highspy.Highs, name, timed)
 
 
+def _wrap_solution_vectors() -> None:
+    """Time the ``HighsSolution`` vector getters too: each builds a Python list inside highspy
+    (O(rows) at ~10 ns per entry), which is binding work, not pycobre's."""
+    for name in ("col_value", "col_dual", "row_value", "row_dual"):
+        prop = getattr(highspy.HighsSolution, name)
+        get = prop.fget
+
+        def timed(self, get=get):
+            t0 = time.thread_time()
+            r = get(self)
+            acc["other"] += time.thread_time() - t0
+            return r
+
+        setattr(highspy.HighsSolution, name, property(timed, prop.fset))
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "--all"]
     case, its = Path(args[0]), int(args[1])
@@ -51,6 +68,7 @@ def main(argv: list[str]) -> int:
     if "--all" in argv:
         for n in OTHER:
             _wrap(n, "other")
+        _wrap_solution_vectors()
     import pycobre.run as R
     import pycobre.sddp.training as TR
 

@@ -106,7 +106,14 @@ class Timers:
 
 
 LP_LABELS = ("lp_solve", "lp_extract")
-WRITE_LABELS = ("build_columns", "build_tables", "parquet_write", "write_call", "finish")
+WRITE_LABELS = (
+    "build_columns",
+    "build_tables",
+    "parquet_write",
+    "feed_process",
+    "write_call",
+    "finish",
+)
 
 
 def instrument() -> Timers:
@@ -128,9 +135,10 @@ def instrument() -> Timers:
     writer_cls = out_sim.SimulationWriter
     t.wrap(writer_cls, "write_scenario", "write_call")  # hand-off (blocks when the queue is full)
     t.wrap(writer_cls, "finish", "finish")  # drain (if any) + sync + metadata + marker
-    for name in ("_write_now", "_write_batch"):  # the Parquet work itself, on whichever thread
-        if hasattr(writer_cls, name):
-            t.wrap(writer_cls, name, "parquet_write")
+    if hasattr(writer_cls, "_write_now"):  # the Parquet work itself, on whichever thread
+        t.wrap(writer_cls, "_write_now", "parquet_write")
+    if hasattr(writer_cls, "_send_batch"):  # writer process: stacking + piping, feeder thread
+        t.wrap(writer_cls, "_send_batch", "feed_process")
     return t
 
 
@@ -147,7 +155,7 @@ def train_policy(case: Path, work: Path) -> Path:
 def pycobre_sim_once(
     case: Path, policy_dir: Path, out: Path, scenarios: int, mode: str, writer_threads: int = 0
 ) -> dict:
-    """One simulation; ``mode``: ``background`` / ``sync`` writer, or ``none`` (no outputs)."""
+    """One simulation; ``mode``: writer ``process`` / ``thread`` / ``sync``, or ``none``."""
     import pycobre
     import pycobre.io.output.simulation as out_sim
     from pycobre.run import prepare
@@ -161,11 +169,14 @@ def pycobre_sim_once(
     bases = stored_bases(data, ctx.templates)
     if out.exists():
         shutil.rmtree(out)
-    if hasattr(out_sim, "_default_background"):
-        out_sim._default_background = lambda: mode == "background"
+    if hasattr(out_sim, "_default_mode"):
+        out_sim._default_mode = lambda expected_scenarios=None: mode
+    elif hasattr(out_sim, "_default_background"):
+        out_sim._default_background = lambda: mode != "sync"
     if writer_threads and hasattr(out_sim, "_default_writer_threads"):
         out_sim._default_writer_threads = lambda: writer_threads
     timers = instrument()
+    k0 = _children_cpu()
     c0 = time.process_time()
     t0 = time.perf_counter()
     res = simulate(
@@ -181,11 +192,12 @@ def pycobre_sim_once(
         version=pycobre.__version__,
     )
     wall = time.perf_counter() - t0
-    cpu = time.process_time() - c0
+    child_cpu = _children_cpu() - k0  # the writer process (joined by ``finish``)
+    cpu = time.process_time() - c0 + child_cpu
     s, c = timers.sec, timers.cpu
     lp = timers.total(s, LP_LABELS)
     lp_cpu = timers.total(c, LP_LABELS)
-    write_cpu = timers.total(c, WRITE_LABELS)
+    write_cpu = timers.total(c, WRITE_LABELS) + child_cpu
     write_cpu_solver = timers.total(c, WRITE_LABELS, "solver")
     write_main = timers.total(s, WRITE_LABELS, "solver")
     sim_dir = out / "simulation"
@@ -203,6 +215,7 @@ def pycobre_sim_once(
         "lp_cpu_s": lp_cpu,
         "write_cpu_s": write_cpu,
         "write_cpu_solver_s": write_cpu_solver,
+        "writer_process_cpu_s": child_cpu,
         "write_cpu_writer_s": write_cpu - write_cpu_solver,
         "write_cpu_share": write_cpu / (lp_cpu + write_cpu) if lp_cpu + write_cpu else 0.0,
         "timers_s": timers.flat(s),
@@ -211,6 +224,13 @@ def pycobre_sim_once(
         "files": n_files,
         "mean_cost": float(res.summary.mean_cost),
     }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def _cobre_run(case: Path, out: Path, skip_simulation: bool) -> float:
@@ -259,12 +279,13 @@ def _fmt_py(r: dict) -> str:
         f"({100 * r['write_share']:.1f} %)  other {r['other_s']:.2f}s  files {r['files']}\n"
         f"      wall [{parts}]\n"
         f"      CPU: LP {r['lp_cpu_s']:.2f}s, writing {r['write_cpu_s']:.2f}s (solving thread "
-        f"{r['write_cpu_solver_s']:.2f}s, writer side {r['write_cpu_writer_s']:.2f}s)  "
+        f"{r['write_cpu_solver_s']:.2f}s, writer side {r['write_cpu_writer_s']:.2f}s, of "
+        f"which writer process {r['writer_process_cpu_s']:.2f}s)  "
         f"[{cpu_parts}]"
     )
 
 
-MODES = {"both": ("background", "sync"), "all": ("none", "background", "sync")}
+MODES = {"both": ("process", "sync"), "all": ("none", "process", "thread", "sync")}
 
 
 def main() -> int:
@@ -280,18 +301,18 @@ def main() -> int:
         "--writer",
         default="all",
         help="pycobre runs per round, interleaved: comma list of none (no outputs: LP-only "
-        "baseline), background (writer thread), sync; 'both' = background,sync; "
-        "'all' (default) = none,background,sync",
+        "baseline), process (writer process), thread (writer threads), sync; "
+        "'both' = process,sync; 'all' (default) = none,process,thread,sync",
     )
     ap.add_argument(
         "--writer-threads",
         type=int,
         default=0,
-        help="background writer threads (default: pycobre's own choice)",
+        help="writer threads in thread mode (default: pycobre's own choice)",
     )
     args = ap.parse_args()
     modes = MODES.get(args.writer) or tuple(m.strip() for m in args.writer.split(","))
-    unknown = [m for m in modes if m not in ("none", "background", "sync")]
+    unknown = [m for m in modes if m not in ("none", "process", "thread", "sync")]
     if unknown:
         ap.error(f"--writer: unknown mode(s) {unknown}")
 

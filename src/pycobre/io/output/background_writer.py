@@ -116,3 +116,113 @@ class BackgroundWriter:
             finally:
                 for _ in items:
                     self._queue.task_done()
+
+
+class WriterProcess:
+    """A child process that runs ``handler(payload)`` for each payload sent, one at a time.
+
+    Why a process: the writer's work (Arrow's Parquet writer, file-system calls) releases the
+    GIL, but it switches back to Python several times per file; in a thread of the solving
+    process every switch waits for the solving thread's Python, and vice versa, so on two cores
+    the two threads mostly take turns. A process has its own interpreter.
+
+    ``factory(*args)`` (picklable, importable: the child is *spawned*, not forked — forking a
+    process with HiGHS and Arrow threads is unsafe) builds the handler in the child. ``send``
+    waits for the previous payload's acknowledgement (so at most one payload is being written
+    and one queued: bounded memory) and raises its error; ``wait`` waits for the last one;
+    ``close`` stops the child. A child error is re-raised in the parent as a ``CobreIOError``
+    with the child's message, kind and context (exceptions themselves may not unpickle).
+    """
+
+    def __init__(self, factory: Callable[..., Callable[[Any], object]], *args: Any) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(
+            target=_child_main, args=(child, factory, args), name="pycobre-writer", daemon=True
+        )
+        self._proc.start()
+        child.close()
+        self._pending = False
+        self._lock = threading.Lock()
+
+    def send(self, payload: Any) -> None:
+        with self._lock:
+            self._wait_ack()
+            self._conn.send(payload)
+            self._pending = True
+
+    def wait(self) -> None:
+        with self._lock:
+            self._wait_ack()
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+            self._conn.close()
+        self._proc.join(5)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+
+    def _wait_ack(self) -> None:
+        if not self._pending:
+            return
+        try:
+            reply = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            self._pending = False
+            from pycobre.errors import CobreIOError
+
+            raise CobreIOError(
+                f"the simulation writer process stopped unexpectedly "
+                f"(exit code {self._proc.exitcode})",
+                kind="OutputWriteFailed",
+            ) from exc
+        self._pending = False
+        if reply is not None:
+            from pycobre.errors import CobreIOError
+
+            message, kind, context = reply
+            raise CobreIOError(message, kind=kind, context=context)
+
+
+def _child_main(conn: Any, factory: Callable[..., Callable[[Any], object]], args: tuple) -> None:
+    """Child side of ``WriterProcess``: one acknowledgement (``None`` or an error) per payload."""
+    try:
+        handler = factory(*args)
+    except BaseException as exc:  # noqa: BLE001 - reported with the first payload
+        handler, startup_error = None, exc
+    else:
+        startup_error = None
+    while True:
+        try:
+            payload = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        if payload is None:
+            return
+        try:
+            if handler is None:
+                raise startup_error  # type: ignore[misc]
+            handler(payload)
+            reply = None
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent
+            kind = getattr(exc, "kind", None) or "OutputWriteFailed"
+            context = getattr(exc, "context", None)
+            context = {
+                str(k): v if isinstance(v, str | int | float | bool | type(None)) else str(v)
+                for k, v in (context.items() if isinstance(context, dict) else ())
+            }
+            message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
+            if not hasattr(exc, "kind"):
+                message = f"{type(exc).__name__}: {message}"
+            reply = (message, kind, context)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return

@@ -45,9 +45,16 @@ from pycobre.io.output.atomic import (
     write_success_marker,
     write_text_atomic,
 )
-from pycobre.io.output.background_writer import BackgroundWriter
+from pycobre.io.output.background_writer import BackgroundWriter, WriterProcess
 from pycobre.io.output.cobre_json import format_json_like_cobre
-from pycobre.io.output.simulation_rows import ScenarioTables, build_scenario_tables
+from pycobre.io.output.simulation_rows import (
+    ScenarioTables,
+    StackedStage,
+    StageLayout,
+    build_scenario_tables,
+    stack_scenarios,
+    tables_from_stacked,
+)
 from pycobre.io.output.simulation_schemas import (
     ENTITY_DIRS,
     RETRY_HISTOGRAM_SCHEMA,
@@ -69,16 +76,42 @@ DEFAULT_IO_CHANNEL_CAPACITY = 64
 #: scenarios whose tables the writer thread builds together (``build_scenario_tables``)
 WRITE_BATCH = 32
 
+#: simulations with at least this many scenarios (on this rank) get a writer process by default:
+#: starting one costs ~0.3 s, a thread nothing
+PROCESS_MIN_SCENARIOS = 256
+
 # background writers per output tree, so ``finish`` can wait for all of them (ranks as threads);
 # weak, so the writers of a run that failed before ``finish`` do not linger here
-_ACTIVE: dict[Path, weakref.WeakSet[BackgroundWriter]] = {}
+_ACTIVE: dict[Path, weakref.WeakSet[SimulationWriter]] = {}
 _ACTIVE_LOCK = threading.Lock()
 
 
 #: environment switch for the background writer thread: "0" off, "1" on (default: automatic)
 BACKGROUND_ENV = "PYCOBRE_SIM_WRITER_THREAD"
+#: writer mode: "sync", "thread" or "process" (overrides ``PYCOBRE_SIM_WRITER_THREAD``)
+WRITER_MODE_ENV = "PYCOBRE_SIM_WRITER"
 #: number of background writer threads (default: ``_default_writer_threads``)
 WRITER_THREADS_ENV = "PYCOBRE_SIM_WRITER_THREADS"
+
+
+def _default_mode(expected_scenarios: int | None = None) -> str:
+    """``sync`` under an MPI launcher or on one core; else ``process`` for large simulations
+    and ``thread`` for small ones. ``PYCOBRE_SIM_WRITER`` (sync/thread/process) and
+    ``PYCOBRE_SIM_WRITER_THREAD`` (0/1) override."""
+    from pycobre.comm.launcher import detect_launcher
+
+    if detect_launcher().detected:
+        return "sync"
+    mode = os.environ.get(WRITER_MODE_ENV, "").strip().lower()
+    if mode in ("sync", "thread", "process"):
+        return mode
+    if not _default_background():
+        return "sync"
+    if os.environ.get(BACKGROUND_ENV, "").strip():  # forced on: a thread, as documented
+        return "thread"
+    if expected_scenarios is not None and expected_scenarios >= PROCESS_MIN_SCENARIOS:
+        return "process"
+    return "thread"
 
 
 def _default_background() -> bool:
@@ -104,6 +137,16 @@ def write_partition(table: pa.Table, path: Path) -> Path:
     with five or more partitions per scenario (docs/dev/performance.md, "Simulation"). No
     fsync: ``finish`` syncs once before the marker.
     """
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        table,
+        sink,
+        compression=PARQUET_COMPRESSION,
+        compression_level=PARQUET_COMPRESSION_LEVEL,
+        row_group_size=PARQUET_ROW_GROUP_SIZE,
+        use_dictionary=True,
+    )
+    data = memoryview(sink.getvalue())
     directory = os.path.dirname(path)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     created = False
@@ -114,15 +157,13 @@ def write_partition(table: pa.Table, path: Path) -> Path:
             pass
         except FileNotFoundError:
             os.makedirs(directory, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         created = True
-        pq.write_table(
-            table,
-            tmp,
-            compression=PARQUET_COMPRESSION,
-            compression_level=PARQUET_COMPRESSION_LEVEL,
-            row_group_size=PARQUET_ROW_GROUP_SIZE,
-            use_dictionary=True,
-        )
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
         if created:
@@ -256,9 +297,10 @@ class SimulationWriter:
         output_dir: str | os.PathLike[str],
         entity_dirs: list[str],
         *,
-        background: bool | None = None,
+        background: bool | str | None = None,
         capacity: int = DEFAULT_IO_CHANNEL_CAPACITY,
         writer_threads: int | None = None,
+        expected_scenarios: int | None = None,
     ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
@@ -266,19 +308,35 @@ class SimulationWriter:
         if unknown:
             raise ValueError(f"unknown simulation tables: {unknown}")
         if background is None:
-            background = _default_background()
+            mode = _default_mode(expected_scenarios)
+        elif isinstance(background, str):
+            mode = background
+        else:
+            mode = "thread" if background else "sync"
+        if mode not in ("sync", "thread", "process"):
+            raise ValueError(f"unknown simulation writer mode {mode!r}")
+        self.mode = mode
         self._bg: BackgroundWriter | None = None
-        if background:
-            self._bg = BackgroundWriter(
-                lambda item: self._write_now(*item),
-                capacity=capacity,
-                name="pycobre-sim-writer",
-                write_batch=self._write_batch,
-                max_batch=min(WRITE_BATCH, max(1, int(capacity))),
-                threads=_default_writer_threads() if writer_threads is None else writer_threads,
-            )
-            with _ACTIVE_LOCK:
-                _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self._bg)
+        self._proc: WriterProcess | None = None
+        self._proc_lock = threading.Lock()
+        self._sent_layouts: dict[int, StageLayout] = {}
+        if mode == "sync":
+            return
+        if mode == "process":  # one feeder thread stacks batches and pipes them to the process
+            batch, threads = self._send_batch, 1
+        else:
+            batch = self._write_batch
+            threads = _default_writer_threads() if writer_threads is None else writer_threads
+        self._bg = BackgroundWriter(
+            lambda item: self._write_now(*item),
+            capacity=capacity,
+            name="pycobre-sim-writer",
+            write_batch=batch,
+            max_batch=min(WRITE_BATCH, max(1, int(capacity))),
+            threads=threads,
+        )
+        with _ACTIVE_LOCK:
+            _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self)
 
     @property
     def _key(self) -> Path:
@@ -290,7 +348,8 @@ class SimulationWriter:
         output_dir: str | os.PathLike[str],
         system: Any,
         *,
-        background: bool | None = None,
+        background: bool | str | None = None,
+        expected_scenarios: int | None = None,
     ) -> SimulationWriter:
         sim_cfg = ((getattr(system, "config", None) or {}).get("simulation")) or {}
         capacity = sim_cfg.get("io_channel_capacity") or DEFAULT_IO_CHANNEL_CAPACITY
@@ -299,6 +358,7 @@ class SimulationWriter:
             entity_dirs_for(EntityCounts.of_system(system)),
             background=background,
             capacity=int(capacity),
+            expected_scenarios=expected_scenarios,
         )
 
     def prepare(self) -> None:
@@ -350,15 +410,37 @@ class SimulationWriter:
     ) -> list[Path]:
         if isinstance(tables, ScenarioTables):
             tables = tables.tables()
-        written = []
-        for entity, table in tables.items():
-            if table.num_rows == 0:
+        return _write_tables(self.root, scenario_id, tables)
+
+    def _send_batch(self, items: list[tuple[int, Mapping[str, pa.Table] | ScenarioTables]]) -> None:
+        """Feeder-thread side of the writer process: stack the unbuilt scenarios of a batch and
+        pipe them (layouts once); built tables and odd shapes are written here instead."""
+        groups: dict[tuple, list[tuple[int, ScenarioTables]]] = {}
+        for scenario_id, tables in items:
+            key = tables._batch_key() if isinstance(tables, ScenarioTables) else None
+            if key is None:
+                self._write_now(scenario_id, tables)
+            else:
+                groups.setdefault(key, []).append((scenario_id, tables))  # type: ignore[arg-type]
+        for members in groups.values():
+            stacked = stack_scenarios([sc for _, sc in members])
+            if stacked is None:
+                for scenario_id, sc in members:
+                    self._write_now(scenario_id, sc)
                 continue
-            schema = SIMULATION_SCHEMAS[entity]
-            if not table.schema.equals(schema):
-                table = table.cast(schema)
-            written.append(write_partition(table, self.scenario_path(entity, scenario_id)))
-        return written
+            new = {}
+            for st in stacked:
+                if id(st.layout) not in self._sent_layouts:
+                    self._sent_layouts[id(st.layout)] = new[id(st.layout)] = st.layout
+            stages = [(id(st.layout), st.q, st.x_in, st.costs) for st in stacked]
+            self._process().send((str(self.root), [j for j, _ in members], stages, new))
+
+    def _process(self) -> WriterProcess:
+        with self._proc_lock:
+            if self._proc is None:
+                self._proc = WriterProcess(_PartitionWriter)
+                weakref.finalize(self, self._proc.close)
+            return self._proc
 
     def _write_batch(
         self, items: list[tuple[int, Mapping[str, pa.Table] | ScenarioTables]]
@@ -386,19 +468,25 @@ class SimulationWriter:
         """Wait for the queued partitions of this writer; raise the first write error."""
         if self._bg is not None:
             self._bg.drain()
+        if self._proc is not None:
+            self._proc.wait()
 
     def _drain_tree(self) -> None:
         """Wait for every background writer of this output tree in this process."""
         with _ACTIVE_LOCK:
             writers = list(_ACTIVE.pop(self._key, ()))
-        if self._bg is not None and self._bg not in writers:
-            writers.append(self._bg)
+        if self not in writers:
+            writers.append(self)
         errors = []
-        for bg in writers:
+        for writer in writers:
             try:
-                bg.drain()
+                writer.drain()
             except BaseException as exc:  # noqa: BLE001 - first error re-raised below
                 errors.append(exc)
+            finally:
+                if writer._proc is not None:
+                    writer._proc.close()
+                    writer._proc = None
         if errors:
             raise errors[0]
 
@@ -417,3 +505,40 @@ class SimulationWriter:
         sync_all()  # the partitions were written without per-file fsyncs
         write_text_atomic(self.root / "metadata.json", format_json_like_cobre(dict(metadata)))
         write_success_marker(self.root)
+
+
+def _write_tables(root: Path, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
+    """One partition per non-empty table of one scenario, with the exact schema."""
+    written = []
+    part = partition_dir_name(scenario_id)
+    for entity, table in tables.items():
+        if table.num_rows == 0:
+            continue
+        schema = SIMULATION_SCHEMAS[entity]
+        if not table.schema.equals(schema):
+            table = table.cast(schema)
+        written.append(write_partition(table, root / entity / part / "data.parquet"))
+    return written
+
+
+class _PartitionWriter:
+    """Writer-process side: build the piped batches' tables and write their partitions."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[int, StageLayout] = {}
+
+    def __call__(self, payload: tuple) -> None:
+        root, scenario_ids, stages, new_layouts = payload
+        self._layouts.update(new_layouts)
+        stacked = [StackedStage(self._layouts[key], q, x, c) for key, q, x, c in stages]
+        try:
+            tables = tables_from_stacked(stacked)
+        except Exception as exc:
+            raise CobreIOError(
+                f"cannot build the simulation tables of scenarios {scenario_ids[0]}.."
+                f"{scenario_ids[-1]} under {root}: {type(exc).__name__}: {exc}",
+                kind="OutputWriteFailed",
+                context={"file": root, "scenarios": str(scenario_ids)},
+            ) from exc
+        for scenario_id, t in zip(scenario_ids, tables, strict=True):
+            _write_tables(Path(root), scenario_id, t)

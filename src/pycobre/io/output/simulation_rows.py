@@ -18,11 +18,14 @@ from pycobre.io.output.simulation_schemas import COSTS_COMPONENT_COLUMNS, SIMULA
 
 __all__ = [
     "ScenarioTables",
+    "StackedStage",
     "StageLayout",
     "build_scenario_tables",
     "build_table",
+    "stack_scenarios",
     "stage_row_counts",
     "stage_rows",
+    "tables_from_stacked",
 ]
 
 Columns = dict[str, np.ndarray | None]
@@ -533,25 +536,45 @@ def _stack(arrays: list[np.ndarray], m: int) -> np.ndarray:
     return np.concatenate(arrays).reshape(m, *np.shape(arrays[0]))
 
 
-def _build_group(group: Sequence[ScenarioTables]) -> list[dict[str, pa.Table]] | None:
-    """Tables of scenarios on the same layouts; ``None`` when their inputs' shapes differ."""
+@dataclass
+class StackedStage:
+    """One stage of ``m`` scenarios, inputs stacked along a leading scenario axis."""
+
+    layout: StageLayout
+    q: dict[str, np.ndarray]  # the ``_ROW_INPUTS`` present, each (m, ...)
+    x_in: np.ndarray  # (m, n_state)
+    costs: np.ndarray  # (m, 24), ``_COST_COLUMNS`` order
+
+
+def stack_scenarios(group: Sequence[ScenarioTables]) -> list[StackedStage] | None:
+    """The stage inputs of scenarios added with ``add_stage`` on the same layouts, stacked (a
+    few hundred arrays for the whole group: cheap to pickle to a writer process). ``None``
+    when their shapes differ; the scenarios are then left untouched."""
     m = len(group)
-    per_stage: list[dict[str, Columns]] = []
+    out: list[StackedStage] = []
     try:
         for t, (layout, q0, _, _) in enumerate(group[0]._stages):
             stages = [sc._stages[t] for sc in group]
+            if any(st[0] is not layout for st in stages):
+                return None
             q = {
                 name: _stack([st[1][name] for st in stages], m)
                 for name in _ROW_INPUTS
                 if name in q0
             }
             x = _stack([np.asarray(st[2], dtype=np.float64) for st in stages], m)
-            costs = _cost_matrix([st[3] for st in stages])
-            per_stage.append(_batch_rows(layout, q, x, costs, m))
-    except (ValueError, KeyError):
+            out.append(StackedStage(layout, q, x, _cost_matrix([st[3] for st in stages])))
+    except (ValueError, KeyError, IndexError):
         return None
-    for sc in group:
-        sc._stages = []
+    return out
+
+
+def tables_from_stacked(stages: Sequence[StackedStage]) -> list[dict[str, pa.Table]]:
+    """Per-scenario tables of stacked stages: every table built once, sliced per scenario."""
+    if not stages:
+        return []
+    m = stages[0].x_in.shape[0]
+    per_stage = [_batch_rows(st.layout, st.q, st.x_in, st.costs, m) for st in stages]
     results: list[dict[str, pa.Table]] = [{} for _ in range(m)]
     for entity in _entities_in_order(per_stage):
         parts = [rows[entity] for rows in per_stage if entity in rows]
@@ -577,6 +600,16 @@ def _build_group(group: Sequence[ScenarioTables]) -> list[dict[str, pa.Table]] |
         for s in range(m):
             results[s][entity] = table.slice(s * width, width)
     return results
+
+
+def _build_group(group: Sequence[ScenarioTables]) -> list[dict[str, pa.Table]] | None:
+    """Tables of scenarios on the same layouts; ``None`` when their inputs' shapes differ."""
+    stacked = stack_scenarios(group)
+    if stacked is None:
+        return None
+    for sc in group:
+        sc._stages = []
+    return tables_from_stacked(stacked)
 
 
 def _entities_in_order(per_stage: Sequence[Mapping[str, Columns]]) -> list[str]:
