@@ -71,9 +71,19 @@ class Timers:
         self.calls: dict[tuple[str, str], int] = defaultdict(int)
         self._local = threading.local()
         self.solver_thread = threading.get_ident()
+        self._originals: list[tuple[Any, str, Any]] = []
+
+    def restore(self) -> None:
+        """Unwrap (so the next run does not time through this run's wrappers too)."""
+        for owner, name, fn in reversed(self._originals):
+            setattr(owner, name, fn)
+        self._originals.clear()
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
-        fn = getattr(owner, name)
+        fn = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        self._originals.append((owner, name, fn))
+        if isinstance(owner, type):
+            fn = getattr(owner, name)
         sec, cpu, calls, local = self.sec, self.cpu, self.calls, self._local
 
         def timed(*a: Any, **k: Any) -> Any:
@@ -153,7 +163,13 @@ def train_policy(case: Path, work: Path) -> Path:
 
 
 def pycobre_sim_once(
-    case: Path, policy_dir: Path, out: Path, scenarios: int, mode: str, writer_threads: int = 0
+    case: Path,
+    policy_dir: Path,
+    out: Path,
+    scenarios: int,
+    mode: str,
+    writer_threads: int = 0,
+    writer_processes: int = 0,
 ) -> dict:
     """One simulation; ``mode``: writer ``process`` / ``thread`` / ``sync``, or ``none``."""
     import pycobre
@@ -175,22 +191,27 @@ def pycobre_sim_once(
         out_sim._default_background = lambda: mode != "sync"
     if writer_threads and hasattr(out_sim, "_default_writer_threads"):
         out_sim._default_writer_threads = lambda: writer_threads
+    if writer_processes and hasattr(out_sim, "_default_writer_processes"):
+        out_sim._default_writer_processes = lambda: writer_processes
     timers = instrument()
     k0 = _children_cpu()
     c0 = time.process_time()
     t0 = time.perf_counter()
-    res = simulate(
-        ctx.system,
-        data,
-        stochastic=ctx.stochastic,
-        templates=ctx.templates,
-        output_dir=None if mode == "none" else out,
-        keep_tables=False,
-        threads=1,
-        num_scenarios=scenarios,
-        bases=bases,
-        version=pycobre.__version__,
-    )
+    try:
+        res = simulate(
+            ctx.system,
+            data,
+            stochastic=ctx.stochastic,
+            templates=ctx.templates,
+            output_dir=None if mode == "none" else out,
+            keep_tables=False,
+            threads=1,
+            num_scenarios=scenarios,
+            bases=bases,
+            version=pycobre.__version__,
+        )
+    finally:
+        timers.restore()
     wall = time.perf_counter() - t0
     child_cpu = _children_cpu() - k0  # the writer process (joined by ``finish``)
     cpu = time.process_time() - c0 + child_cpu
@@ -206,6 +227,7 @@ def pycobre_sim_once(
         "tool": "pycobre",
         "mode": mode,
         "writer_threads": writer_threads,
+        "writer_processes": writer_processes,
         "wall_s": wall,
         "cpu_s": cpu,
         "lp_s": lp,
@@ -310,6 +332,12 @@ def main() -> int:
         default=0,
         help="writer threads in thread mode (default: pycobre's own choice)",
     )
+    ap.add_argument(
+        "--writer-processes",
+        type=int,
+        default=0,
+        help="writer processes in process mode (default: pycobre's own choice)",
+    )
     args = ap.parse_args()
     modes = MODES.get(args.writer) or tuple(m.strip() for m in args.writer.split(","))
     unknown = [m for m in modes if m not in ("none", "process", "thread", "sync")]
@@ -331,7 +359,13 @@ def main() -> int:
         if args.only != "cobre":
             for mode in modes:
                 r = pycobre_sim_once(
-                    case, policy, work / "py_sim", args.scenarios, mode, args.writer_threads
+                    case,
+                    policy,
+                    work / "py_sim",
+                    args.scenarios,
+                    mode,
+                    args.writer_threads,
+                    args.writer_processes,
                 )
                 runs.append(r)
                 print(f"[{i}] {_fmt_py(r)}", flush=True)

@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 
 from pycobre.errors import SolverError
-from pycobre.lp.basis_codes import BASIC, LOWER, Basis, BoundClasses, from_codes
+from pycobre.lp.basis_codes import BASIC, LOWER, Basis, BoundClasses
 from pycobre.lp.options import FIRST_ATTEMPT_BUDGET as _FIRST_BUDGET
 from pycobre.lp.solver import HighsSolver, Solver
 from pycobre.lp.template import StageTemplate
@@ -330,14 +330,10 @@ class StageLP:
         stored = self._base_rows + basis.n_cuts
         if stored == n or self._highs is None:
             return self.solver.set_basis(basis.raw, stored)
-        cc, rc = basis.codes()
+        cc, _ = basis.codes()
         if cc.shape[0] != self.solver.num_cols:
             return False
-        if rc.shape[0] < n:
-            rc = np.concatenate((rc, np.full(n - rc.shape[0], BASIC, dtype=np.int8)))
-        elif rc.shape[0] > n:
-            rc = rc[:n]
-        return self.solver.set_basis(from_codes(cc, rc), n)
+        return self.solver.set_basis(basis.padded_raw(n), n)
 
     def free_theta(self) -> None:
         """Lift theta's upper bound (terminal stage with boundary cuts, spec 12 §13.3)."""

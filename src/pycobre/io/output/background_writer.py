@@ -19,12 +19,14 @@ next ``submit`` and by ``drain``; items queued after an error are dropped (the r
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["BackgroundWriter"]
+__all__ = ["BackgroundWriter", "WriterProcess"]
 
 
 class BackgroundWriter:
@@ -126,31 +128,49 @@ class WriterProcess:
     process every switch waits for the solving thread's Python, and vice versa, so on two cores
     the two threads mostly take turns. A process has its own interpreter.
 
-    ``factory(*args)`` (picklable, importable: the child is *spawned*, not forked — forking a
-    process with HiGHS and Arrow threads is unsafe) builds the handler in the child. ``send``
-    waits for the previous payload's acknowledgement (so at most one payload is being written
-    and one queued: bounded memory) and raises its error; ``wait`` waits for the last one;
-    ``close`` stops the child. A child error is re-raised in the parent as a ``CobreIOError``
-    with the child's message, kind and context (exceptions themselves may not unpickle).
+    The child is a fresh interpreter (``python -c``, not ``multiprocessing``: forking a process
+    with HiGHS and Arrow threads is unsafe, and *spawn* would re-run the user's main script).
+    ``factory(*args)`` (picklable: an importable class or function) builds the handler there.
+    ``send`` waits for the previous payload's acknowledgement (so at most one payload is being
+    written and one queued: bounded memory) and raises its error; ``wait`` waits for the last
+    one; ``close`` stops the child. A child error is re-raised in the parent as a
+    ``CobreIOError`` with the child's message, kind and context.
     """
 
     def __init__(self, factory: Callable[..., Callable[[Any], object]], *args: Any) -> None:
-        import multiprocessing
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
 
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(
-            target=_child_main, args=(child, factory, args), name="pycobre-writer", daemon=True
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
+        code = (
+            "import sys; from pycobre.io.output.background_writer import _child_main; "
+            "_child_main(int(sys.argv[1]), int(sys.argv[2]))"
         )
-        self._proc.start()
-        child.close()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", code, str(down_r), str(up_w)],
+                pass_fds=(down_r, up_w),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(down_r)
+            os.close(up_w)
+        self._out = Connection(down_w, readable=False)
+        self._in = Connection(up_r, writable=False)
+        self._out.send((factory, args))
         self._pending = False
+        self._closed = False
         self._lock = threading.Lock()
 
     def send(self, payload: Any) -> None:
         with self._lock:
             self._wait_ack()
-            self._conn.send(payload)
+            try:
+                self._out.send(payload)
+            except OSError as exc:
+                raise self._died() from exc
             self._pending = True
 
     def wait(self) -> None:
@@ -159,31 +179,35 @@ class WriterProcess:
 
     def close(self) -> None:
         with self._lock:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._conn.close()
-        self._proc.join(5)
-        if self._proc.is_alive():
+            if self._closed:
+                return
+            self._closed = True
+            with contextlib.suppress(OSError):
+                self._out.send(None)
+            self._out.close()
+            self._in.close()
+        try:
+            self._proc.wait(10)
+        except Exception:  # noqa: BLE001 - a stuck child is killed
             self._proc.kill()
-            self._proc.join()
+            self._proc.wait()
+
+    def _died(self) -> BaseException:
+        from pycobre.errors import CobreIOError
+
+        return CobreIOError(
+            f"the simulation writer process stopped unexpectedly (exit code {self._proc.poll()})",
+            kind="OutputWriteFailed",
+        )
 
     def _wait_ack(self) -> None:
         if not self._pending:
             return
-        try:
-            reply = self._conn.recv()
-        except (EOFError, OSError) as exc:
-            self._pending = False
-            from pycobre.errors import CobreIOError
-
-            raise CobreIOError(
-                f"the simulation writer process stopped unexpectedly "
-                f"(exit code {self._proc.exitcode})",
-                kind="OutputWriteFailed",
-            ) from exc
         self._pending = False
+        try:
+            reply = self._in.recv()
+        except (EOFError, OSError) as exc:
+            raise self._died() from exc
         if reply is not None:
             from pycobre.errors import CobreIOError
 
@@ -191,38 +215,50 @@ class WriterProcess:
             raise CobreIOError(message, kind=kind, context=context)
 
 
-def _child_main(conn: Any, factory: Callable[..., Callable[[Any], object]], args: tuple) -> None:
+def _child_main(down_fd: int, up_fd: int) -> None:
     """Child side of ``WriterProcess``: one acknowledgement (``None`` or an error) per payload."""
+    from multiprocessing.connection import Connection
+
+    conn_in = Connection(down_fd, writable=False)
+    conn_out = Connection(up_fd, readable=False)
+    handler: Callable[[Any], object] | None = None
+    startup_error: BaseException | None = None
     try:
+        factory, args = conn_in.recv()
         handler = factory(*args)
+    except (EOFError, OSError):
+        return
     except BaseException as exc:  # noqa: BLE001 - reported with the first payload
-        handler, startup_error = None, exc
-    else:
-        startup_error = None
+        startup_error = exc
     while True:
         try:
-            payload = conn.recv()
+            payload = conn_in.recv()
         except (EOFError, OSError):
             return  # the parent went away
         if payload is None:
             return
         try:
             if handler is None:
-                raise startup_error  # type: ignore[misc]
+                raise startup_error or RuntimeError("no handler")
             handler(payload)
             reply = None
         except BaseException as exc:  # noqa: BLE001 - sent to the parent
-            kind = getattr(exc, "kind", None) or "OutputWriteFailed"
-            context = getattr(exc, "context", None)
-            context = {
-                str(k): v if isinstance(v, str | int | float | bool | type(None)) else str(v)
-                for k, v in (context.items() if isinstance(context, dict) else ())
-            }
-            message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
-            if not hasattr(exc, "kind"):
-                message = f"{type(exc).__name__}: {message}"
-            reply = (message, kind, context)
+            reply = _portable_error(exc)
         try:
-            conn.send(reply)
+            conn_out.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _portable_error(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
+    """(message, kind, context) of an error, with plain values only (picklable)."""
+    kind = getattr(exc, "kind", None) or "OutputWriteFailed"
+    context = getattr(exc, "context", None)
+    plain = {
+        str(k): v if isinstance(v, str | int | float | bool | type(None)) else str(v)
+        for k, v in (context.items() if isinstance(context, dict) else ())
+    }
+    message = str(getattr(exc, "message", None) or exc) or type(exc).__name__
+    if not hasattr(exc, "kind"):
+        message = f"{type(exc).__name__}: {message}"
+    return message, str(kind), plain

@@ -90,6 +90,8 @@ _ACTIVE_LOCK = threading.Lock()
 BACKGROUND_ENV = "PYCOBRE_SIM_WRITER_THREAD"
 #: writer mode: "sync", "thread" or "process" (overrides ``PYCOBRE_SIM_WRITER_THREAD``)
 WRITER_MODE_ENV = "PYCOBRE_SIM_WRITER"
+#: number of writer processes in process mode (default: ``_default_writer_processes``)
+WRITER_PROCESSES_ENV = "PYCOBRE_SIM_WRITER_PROCESSES"
 #: number of background writer threads (default: ``_default_writer_threads``)
 WRITER_THREADS_ENV = "PYCOBRE_SIM_WRITER_THREADS"
 
@@ -112,6 +114,16 @@ def _default_mode(expected_scenarios: int | None = None) -> str:
     if expected_scenarios is not None and expected_scenarios >= PROCESS_MIN_SCENARIOS:
         return "process"
     return "thread"
+
+
+def _default_writer_processes() -> int:
+    """Writer processes in process mode: ``PYCOBRE_SIM_WRITER_PROCESSES``, else 2 (with at least
+    two cores): one writer process needs more CPU per scenario than the solving thread, and a
+    second one fills the solving core whenever the solving thread waits."""
+    flag = os.environ.get(WRITER_PROCESSES_ENV, "").strip()
+    if flag.isdigit() and int(flag) > 0:
+        return int(flag)
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def _default_background() -> bool:
@@ -301,6 +313,7 @@ class SimulationWriter:
         capacity: int = DEFAULT_IO_CHANNEL_CAPACITY,
         writer_threads: int | None = None,
         expected_scenarios: int | None = None,
+        writer_processes: int | None = None,
     ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
@@ -317,9 +330,11 @@ class SimulationWriter:
             raise ValueError(f"unknown simulation writer mode {mode!r}")
         self.mode = mode
         self._bg: BackgroundWriter | None = None
-        self._proc: WriterProcess | None = None
-        self._proc_lock = threading.Lock()
-        self._sent_layouts: dict[int, StageLayout] = {}
+        self._procs: list[WriterProcess] = []
+        self._n_procs = max(1, int(writer_processes or _default_writer_processes()))
+        self._sends = 0
+        self._layouts: dict[int, StageLayout] = {}  # keeps the ids of sent layouts unique
+        self._sent: list[set[int]] = []  # layout ids each process has received
         if mode == "sync":
             return
         if mode == "process":  # one feeder thread stacks batches and pipes them to the process
@@ -428,19 +443,27 @@ class SimulationWriter:
                 for scenario_id, sc in members:
                     self._write_now(scenario_id, sc)
                 continue
+            i = self._sends % self._n_procs  # round robin: batches cost about the same
+            self._sends += 1
+            proc = self._process(i)
             new = {}
             for st in stacked:
-                if id(st.layout) not in self._sent_layouts:
-                    self._sent_layouts[id(st.layout)] = new[id(st.layout)] = st.layout
+                key = id(st.layout)
+                self._layouts[key] = st.layout
+                if key not in self._sent[i]:
+                    self._sent[i].add(key)
+                    new[key] = st.layout
             stages = [(id(st.layout), st.q, st.x_in, st.costs) for st in stacked]
-            self._process().send((str(self.root), [j for j, _ in members], stages, new))
+            proc.send((str(self.root), [j for j, _ in members], stages, new))
 
-    def _process(self) -> WriterProcess:
-        with self._proc_lock:
-            if self._proc is None:
-                self._proc = WriterProcess(_PartitionWriter)
-                weakref.finalize(self, self._proc.close)
-            return self._proc
+    def _process(self, i: int) -> WriterProcess:
+        """Writer process ``i``, started on first use (by the single feeder thread)."""
+        while len(self._procs) <= i:
+            proc = WriterProcess(_PartitionWriter)
+            weakref.finalize(self, proc.close)
+            self._procs.append(proc)
+            self._sent.append(set())
+        return self._procs[i]
 
     def _write_batch(
         self, items: list[tuple[int, Mapping[str, pa.Table] | ScenarioTables]]
@@ -468,8 +491,14 @@ class SimulationWriter:
         """Wait for the queued partitions of this writer; raise the first write error."""
         if self._bg is not None:
             self._bg.drain()
-        if self._proc is not None:
-            self._proc.wait()
+        errors = []
+        for proc in self._procs:
+            try:
+                proc.wait()
+            except BaseException as exc:  # noqa: BLE001 - first error re-raised below
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
     def _drain_tree(self) -> None:
         """Wait for every background writer of this output tree in this process."""
@@ -484,9 +513,8 @@ class SimulationWriter:
             except BaseException as exc:  # noqa: BLE001 - first error re-raised below
                 errors.append(exc)
             finally:
-                if writer._proc is not None:
-                    writer._proc.close()
-                    writer._proc = None
+                for proc in writer._procs:
+                    proc.close()
         if errors:
             raise errors[0]
 
