@@ -5,15 +5,21 @@ in the directory name), ``solver/iterations.parquet`` and ``solver/retry_histogr
 then ``metadata.json`` and finally the empty ``_SUCCESS`` marker. Every file is written
 atomically; a run that dies midway leaves no ``_SUCCESS``.
 
-By default (``background=None``) partitions are written by a background thread (bounded queue,
-``BackgroundWriter``) so Parquet writing — most of a simulation's CPU — overlaps LP solving on a
-free core; ``finish`` first waits for every queued partition of this output tree — also those
-queued by other writers of the same tree in this process (ranks run as threads) — so the marker
-still comes last. Synchronous instead: on a single-core machine, under an MPI launcher (several
-processes, whose queues another process cannot wait for), or with
-``PYCOBRE_SIM_WRITER_THREAD=0`` (useful when every core is already busy: highspy re-acquires
-the GIL during a solve, and hand-offs to a busy second thread then cost more than the overlap
-gains — docs/dev/performance.md, "Simulation").
+Writing a partition costs about as much CPU as solving the scenario's stage LPs (Parquet's
+fixed per-file cost times five or more tables), so the solving thread only hands over the
+scenario's unbuilt ``ScenarioTables`` and the rest happens elsewhere (writer modes):
+
+* ``process`` (default for >= ``PROCESS_MIN_SCENARIOS`` scenarios on a multi-core machine): a
+  feeder thread stacks batches of scenarios and pipes them to a writer process, which builds
+  the tables and writes the files — no GIL shared with the solver;
+* ``thread`` (default for smaller runs): writer thread(s) build and write in this process;
+* ``sync``: on a single core and under an MPI launcher (several processes, whose queues another
+  process cannot wait for).
+
+``finish`` first waits for every queued partition of this output tree — also those queued by
+other writers of the same tree in this process (ranks run as threads) — so the marker still
+comes last. ``PYCOBRE_SIM_WRITER`` (sync/thread/process) and ``PYCOBRE_SIM_WRITER_THREAD``
+(0/1) override the mode; measurements in docs/dev/performance.md, "Simulation".
 """
 
 from __future__ import annotations
@@ -75,6 +81,8 @@ _PARTITION = re.compile(r"^scenario_id=\d+$")
 DEFAULT_IO_CHANNEL_CAPACITY = 64
 #: scenarios whose tables the writer thread builds together (``build_scenario_tables``)
 WRITE_BATCH = 32
+#: a solving thread that finds the writer queue full writes that scenario itself
+HELP_WHEN_FULL = True
 
 #: simulations with at least this many scenarios (on this rank) get a writer process by default:
 #: starting one costs ~0.3 s, a thread nothing
@@ -117,13 +125,12 @@ def _default_mode(expected_scenarios: int | None = None) -> str:
 
 
 def _default_writer_processes() -> int:
-    """Writer processes in process mode: ``PYCOBRE_SIM_WRITER_PROCESSES``, else 2 (with at least
-    two cores): one writer process needs more CPU per scenario than the solving thread, and a
-    second one fills the solving core whenever the solving thread waits."""
+    """Writer processes in process mode: ``PYCOBRE_SIM_WRITER_PROCESSES``, else 1 (on two cores
+    a second one measured no faster; with more cores and a slow file system it may be)."""
     flag = os.environ.get(WRITER_PROCESSES_ENV, "").strip()
     if flag.isdigit() and int(flag) > 0:
         return int(flag)
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    return 1
 
 
 def _default_background() -> bool:
@@ -190,16 +197,12 @@ def write_partition(table: pa.Table, path: Path) -> Path:
 
 
 def _default_writer_threads() -> int:
-    """Writer threads: ``PYCOBRE_SIM_WRITER_THREADS``, else 2 with at least 2 cores.
-
-    Two, because one writer thread needs more CPU per scenario (five Parquet files, ~1.1 ms
-    each) than the solving thread; Arrow's writer and the file system calls release the GIL,
-    so a second thread takes up the slack (docs/dev/performance.md, "Simulation").
-    """
+    """Writer threads in thread mode: ``PYCOBRE_SIM_WRITER_THREADS``, else 1 (a second thread
+    measured no faster: the threads mostly wait for each other's and the solver's GIL)."""
     flag = os.environ.get(WRITER_THREADS_ENV, "").strip()
     if flag.isdigit() and int(flag) > 0:
         return int(flag)
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    return 1
 
 
 def partition_dir_name(scenario_id: int) -> str:
@@ -299,9 +302,9 @@ class SimulationWriter:
     ``prepare`` creates the directories and removes the marker, manifest and partitions of a
     previous run (so stale scenarios cannot mix with new ones); ``write_scenario`` may be called
     from several threads for different scenarios; ``finish`` writes the manifest and marker.
-    ``background`` (default: yes with more than one core and no MPI launcher; see the module
-    docstring) hands partitions to a writer thread through a queue of ``capacity`` scenarios;
-    ``drain`` waits for them.
+    ``background``: ``None`` (automatic, see the module docstring; ``expected_scenarios`` is
+    this writer's share of the run), ``True`` (thread), ``False`` (sync) or a mode name.
+    Background modes queue up to ``capacity`` scenarios; ``drain`` waits for them.
     """
 
     def __init__(
@@ -349,6 +352,7 @@ class SimulationWriter:
             write_batch=batch,
             max_batch=min(WRITE_BATCH, max(1, int(capacity))),
             threads=threads,
+            help_when_full=HELP_WHEN_FULL,
         )
         with _ACTIVE_LOCK:
             _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self)
@@ -459,7 +463,15 @@ class SimulationWriter:
     def _process(self, i: int) -> WriterProcess:
         """Writer process ``i``, started on first use (by the single feeder thread)."""
         while len(self._procs) <= i:
-            proc = WriterProcess(_PartitionWriter)
+            try:
+                proc = WriterProcess(_PartitionWriter)
+            except OSError as exc:
+                raise CobreIOError(
+                    f"cannot start the simulation writer process for {self.root}: {exc} "
+                    f"(set {WRITER_MODE_ENV}=thread to write from this process)",
+                    kind="OutputWriteFailed",
+                    context={"file": str(self.root)},
+                ) from exc
             weakref.finalize(self, proc.close)
             self._procs.append(proc)
             self._sent.append(set())
