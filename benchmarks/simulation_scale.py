@@ -1,23 +1,29 @@
 """Is writing the simulation outputs the bottleneck?  2,000 scenarios of 4ree, pycobre vs Cobre.
 
-    python benchmarks/simulation_scale.py [CASE] [-S 2000] [--iterations 20]
-        [-n 3] [--only pycobre|cobre] [--work DIR] [--json FILE] [--writer-threads N]
+    python benchmarks/simulation_scale.py [CASE] [-S 2000] [--iterations 20] [-n 3]
+        [--only pycobre|cobre] [--writer none,process,thread,sync] [--work DIR] [--json FILE]
+        [--writer-threads N] [--writer-processes N]
 
 1. Copies CASE (default ``examples/4ree``) with ``training.stopping_rules`` = an iteration
    limit and ``simulation.num_scenarios = S``, trains it once with pycobre (simulation skipped)
    and reads back the written policy.
-2. ``-n`` times: simulates the policy in this process with ``threads=1`` and ``output_dir``
-   set, timing every stage-LP solve and ``extract`` (LP time) and every step of the output path
-   (``stage_rows`` column building, ``ScenarioTables.tables`` Arrow tables,
-   ``SimulationWriter.write_scenario`` Parquet writes, ``finish`` = sync + metadata + marker).
-   Timers wrap the functions by monkeypatching, in this process only. When the writer runs a
-   background thread the Parquet time is spent off the solving thread; the script then reports
-   it separately and the *wall* time the solving thread waited for the writer.
-3. ``-n`` times, interleaved: Cobre 0.5.1 (``the Cobre 0.5.1 venv ($COBRE_PYTHON)``, ``cobre.run.run`` on the same
-   copied case, ``threads=1``); its simulation time is ``simulation/metadata.json``
-   ``duration_seconds`` (it trains the same number of iterations first, not timed).
+2. ``-n`` rounds; each round simulates the policy (``threads=1``, each run in a fresh
+   interpreter, like ``pycobre run``) once per ``--writer`` mode, interleaved: ``none`` (no output directory: the LP-only baseline),
+   ``process`` (writer process), ``thread`` (writer thread in this process), ``sync``.
+   Timers (monkeypatched in that interpreter) record *exclusive* wall
+   and thread-CPU seconds per step and per side — the solving thread vs the writer side
+   (writer threads, the feeder thread of the writer process, and the writer process itself,
+   whose CPU comes from ``getrusage(RUSAGE_CHILDREN)``): ``lp_solve`` / ``lp_extract`` (LP
+   time), ``build_columns`` (``stage_rows``), ``build_tables`` (Arrow tables, batched),
+   ``parquet_write`` (partitions written in this process), ``feed_process`` (stacking and piping
+   batches to the writer process), ``write_call`` (the hand-off; blocks while the queue is
+   full), ``finish`` (drain + sync + metadata + marker).
+3. Unless ``--only pycobre``: Cobre 0.5.1 (``$COBRE_PYTHON``, ``cobre.run.run`` on the same
+   copied case, ``threads=1``), once with and once without simulation; its simulation time is
+   the difference (its ``duration_seconds`` is 0.0 in 0.5.1).
 
-Prints per-run lines and medians; ``--json`` keeps every run.
+Prints per-run lines and medians (with the change against the ``none`` baseline); ``--json``
+keeps every run.
 """
 
 from __future__ import annotations
@@ -248,6 +254,31 @@ def pycobre_sim_once(
     }
 
 
+def pycobre_sim_fresh(
+    case: Path,
+    policy_dir: Path,
+    out: Path,
+    scenarios: int,
+    mode: str,
+    writer_threads: int = 0,
+    writer_processes: int = 0,
+) -> dict:
+    """``pycobre_sim_once`` in a fresh interpreter, as a ``pycobre run`` would be: in one
+    long-lived process, later runs measured up to 1.7x slower (heap, GC and timer state)."""
+    spec = [str(case), str(policy_dir), str(out), scenarios, mode, writer_threads]
+    spec.append(writer_processes)
+    done = subprocess.run(
+        [sys.executable, __file__, ONE_RUN, json.dumps(spec)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+ONE_RUN = "--one-run"
+
+
 def _children_cpu() -> float:
     import resource
 
@@ -338,6 +369,11 @@ def main() -> int:
         default=0,
         help="writer processes in process mode (default: pycobre's own choice)",
     )
+    if len(sys.argv) == 3 and sys.argv[1] == ONE_RUN:  # child of ``pycobre_sim_fresh``
+        case, policy, out, scenarios, mode, threads, procs = json.loads(sys.argv[2])
+        r = pycobre_sim_once(Path(case), Path(policy), Path(out), scenarios, mode, threads, procs)
+        print(json.dumps(r))
+        return 0
     args = ap.parse_args()
     modes = MODES.get(args.writer) or tuple(m.strip() for m in args.writer.split(","))
     unknown = [m for m in modes if m not in ("none", "process", "thread", "sync")]
@@ -358,7 +394,7 @@ def main() -> int:
     for i in range(args.n):
         if args.only != "cobre":
             for mode in modes:
-                r = pycobre_sim_once(
+                r = pycobre_sim_fresh(
                     case,
                     policy,
                     work / "py_sim",

@@ -325,3 +325,26 @@ def test_stage_rows_single_stage_unchanged():
     np.testing.assert_array_equal(
         rows["inflow_lags"]["inflow_m3s"], x_in[4:12].reshape(2, 4).T.ravel()
     )
+
+
+def test_sync_mode_writes_unbuilt_scenarios_in_batches(tmp_path, monkeypatch):
+    """Sync (MPI) writers gather unbuilt scenarios: written when a batch is full or at drain."""
+    monkeypatch.setattr(sim_out, "WRITE_BATCH", 2)
+    scenarios = _shared_scenarios(3)
+    writer = SimulationWriter(tmp_path / "new", DIRS, background=False)
+    writer.prepare()
+    costs = tmp_path / "new/simulation/costs"
+    paths = writer.write_scenario(0, _unbuilt(scenarios[0]))
+    assert len(paths) == len(SIMULATION_SCHEMAS) and not paths[0].exists()  # gathered
+    writer.write_scenario(1, _unbuilt(scenarios[1]))  # batch full: both written now
+    assert sorted(p.name for p in costs.iterdir()) == ["scenario_id=0000", "scenario_id=0001"]
+    writer.write_scenario(2, _unbuilt(scenarios[2]))
+    assert not (costs / "scenario_id=0002").exists()
+    writer.drain()
+    assert (costs / "scenario_id=0002" / "data.parquet").is_file()
+    writer.finish({"status": "complete"})
+    for j, stages in enumerate(scenarios):
+        _write_old(tmp_path / "old", j, _old_tables(stages))
+    new = _files(tmp_path / "new")
+    new.pop("simulation/_SUCCESS")
+    assert new == _files(tmp_path / "old")

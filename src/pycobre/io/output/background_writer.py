@@ -9,8 +9,7 @@ caps the memory held by scenarios waiting to be written.
 ``write_batch`` (optional) receives up to ``max_batch`` queued items at once — whatever is
 waiting, never waiting for more — so per-call fixed costs (building many small tables) can be
 shared. ``threads`` > 1 runs several writer threads on the same queue (items may then finish
-out of order). ``help_when_full``: a producer that finds the queue full writes its item itself
-instead of waiting — the writers are the bottleneck then, and the producer's core would idle.
+out of order).
 
 Threads start on the first submission and exit after ``idle_timeout`` seconds without work
 (they are restarted by the next submission), so a producer that dies without calling ``drain``
@@ -44,10 +43,8 @@ class BackgroundWriter:
         write_batch: Callable[[Sequence[Any]], object] | None = None,
         max_batch: int = 1,
         threads: int = 1,
-        help_when_full: bool = False,
     ) -> None:
         self._write = write
-        self._help = help_when_full
         self._write_batch = write_batch
         self._max_batch = max(1, int(max_batch)) if write_batch is not None else 1
         self._threads = max(1, int(threads))
@@ -59,17 +56,10 @@ class BackgroundWriter:
         self._error: BaseException | None = None
 
     def submit(self, item: Any) -> None:
-        """Queue ``item`` (blocks while the queue is full, or with ``help_when_full`` runs
-        ``write(item)`` on the caller's thread instead); raises an earlier write error."""
+        """Queue ``item`` (blocks while the queue is full); raises an earlier write error."""
         self._raise_error()
         self._ensure_threads()
-        if self._help:
-            try:
-                self._queue.put_nowait(item)
-            except queue.Full:  # the writers are behind: do this one here instead of idling
-                self._write(item)
-        else:
-            self._queue.put(item)
+        self._queue.put(item)
         self._ensure_threads()  # a thread may have gone idle between the check and the put
 
     def drain(self) -> None:
@@ -158,11 +148,16 @@ class WriterProcess:
             "import sys; from pycobre.io.output.background_writer import _child_main; "
             "_child_main(int(sys.argv[1]), int(sys.argv[2]))"
         )
+        # the child must import pycobre from where this process did (an uninstalled source
+        # tree, a notebook that extended sys.path): hand over this process's sys.path
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(down_r), str(up_w)],
                 pass_fds=(down_r, up_w),
                 stdin=subprocess.DEVNULL,
+                env=env,
             )
         finally:
             os.close(down_r)

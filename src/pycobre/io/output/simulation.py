@@ -81,8 +81,6 @@ _PARTITION = re.compile(r"^scenario_id=\d+$")
 DEFAULT_IO_CHANNEL_CAPACITY = 64
 #: scenarios whose tables the writer thread builds together (``build_scenario_tables``)
 WRITE_BATCH = 32
-#: a solving thread that finds the writer queue full writes that scenario itself
-HELP_WHEN_FULL = True
 
 #: simulations with at least this many scenarios (on this rank) get a writer process by default:
 #: starting one costs ~0.3 s, a thread nothing
@@ -119,7 +117,8 @@ def _default_mode(expected_scenarios: int | None = None) -> str:
         return "sync"
     if os.environ.get(BACKGROUND_ENV, "").strip():  # forced on: a thread, as documented
         return "thread"
-    if expected_scenarios is not None and expected_scenarios >= PROCESS_MIN_SCENARIOS:
+    big = expected_scenarios is not None and expected_scenarios >= PROCESS_MIN_SCENARIOS
+    if big and os.name == "posix":  # the child gets its pipes through pass_fds
         return "process"
     return "thread"
 
@@ -147,7 +146,7 @@ def _default_background() -> bool:
     return (os.cpu_count() or 1) > 1
 
 
-def write_partition(table: pa.Table, path: Path) -> Path:
+def write_partition(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     """``write_parquet_atomic(table, path, durable=False)`` with less work per file.
 
     Same bytes (Cobre's Parquet settings, spec 04 §2) and the same atomicity (hidden temporary
@@ -166,8 +165,9 @@ def write_partition(table: pa.Table, path: Path) -> Path:
         use_dictionary=True,
     )
     data = memoryview(sink.getvalue())
-    directory = os.path.dirname(path)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    path = os.fspath(path)  # plain strings below: pathlib costs ~20 us per file here
+    directory, name = os.path.split(path)
+    tmp = f"{directory}/.{name}.{secrets.token_hex(6)}.tmp"
     created = False
     try:
         try:
@@ -338,6 +338,10 @@ class SimulationWriter:
         self._sends = 0
         self._layouts: dict[int, StageLayout] = {}  # keeps the ids of sent layouts unique
         self._sent: list[set[int]] = []  # layout ids each process has received
+        self._pending: list[tuple[int, ScenarioTables]] = []  # sync mode: batch being gathered
+        self._pending_lock = threading.Lock()
+        with _ACTIVE_LOCK:  # ``finish`` of any writer of this tree waits for this one's work
+            _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self)
         if mode == "sync":
             return
         if mode == "process":  # one feeder thread stacks batches and pipes them to the process
@@ -352,10 +356,7 @@ class SimulationWriter:
             write_batch=batch,
             max_batch=min(WRITE_BATCH, max(1, int(capacity))),
             threads=threads,
-            help_when_full=HELP_WHEN_FULL,
         )
-        with _ACTIVE_LOCK:
-            _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self)
 
     @property
     def _key(self) -> Path:
@@ -408,13 +409,26 @@ class SimulationWriter:
     ) -> list[Path]:
         """One partition per table with at least one row (spec 04 §1); returns their paths.
 
-        ``tables`` may be an unbuilt ``ScenarioTables``: in background mode the Arrow tables are
-        then built on the writer thread too. In background mode the files exist once
+        ``tables`` may be an unbuilt ``ScenarioTables``: its Arrow tables are then built by the
+        writer, for up to ``WRITE_BATCH`` scenarios at once (in sync mode too: they are written
+        when the batch is full, at ``drain`` or at ``finish``). The files exist once
         ``drain``/``finish`` returned; a write error surfaces at the next ``write_scenario`` or
         at ``drain``/``finish``.
         """
-        if self._bg is None:
+        if self._bg is None and not isinstance(tables, ScenarioTables):
             return self._write_now(scenario_id, tables)
+        if self._bg is None:  # sync: unbuilt scenarios are built and written in batches
+            paths = [
+                self.scenario_path(e, scenario_id) for e, n in tables.row_counts().items() if n
+            ]
+            with self._pending_lock:
+                self._pending.append((scenario_id, tables))
+                batch = self._pending if len(self._pending) >= WRITE_BATCH else None
+                if batch is not None:
+                    self._pending = []
+            if batch is not None:
+                self._write_batch(batch)
+            return paths
         if isinstance(tables, ScenarioTables):
             entities = [e for e, n in tables.row_counts().items() if n]
             todo: Mapping[str, pa.Table] | ScenarioTables = tables
@@ -465,7 +479,7 @@ class SimulationWriter:
         while len(self._procs) <= i:
             try:
                 proc = WriterProcess(_PartitionWriter)
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 raise CobreIOError(
                     f"cannot start the simulation writer process for {self.root}: {exc} "
                     f"(set {WRITER_MODE_ENV}=thread to write from this process)",
@@ -501,6 +515,10 @@ class SimulationWriter:
 
     def drain(self) -> None:
         """Wait for the queued partitions of this writer; raise the first write error."""
+        with self._pending_lock:
+            batch, self._pending = self._pending, []
+        if batch:
+            self._write_batch(batch)
         if self._bg is not None:
             self._bg.drain()
         errors = []
@@ -547,17 +565,20 @@ class SimulationWriter:
         write_success_marker(self.root)
 
 
-def _write_tables(root: Path, scenario_id: int, tables: Mapping[str, pa.Table]) -> list[Path]:
+def _write_tables(
+    root: str | os.PathLike[str], scenario_id: int, tables: Mapping[str, pa.Table]
+) -> list[Path]:
     """One partition per non-empty table of one scenario, with the exact schema."""
     written = []
     part = partition_dir_name(scenario_id)
+    base = os.fspath(root)
     for entity, table in tables.items():
         if table.num_rows == 0:
             continue
         schema = SIMULATION_SCHEMAS[entity]
         if not table.schema.equals(schema):
             table = table.cast(schema)
-        written.append(write_partition(table, root / entity / part / "data.parquet"))
+        written.append(write_partition(table, f"{base}/{entity}/{part}/data.parquet"))
     return written
 
 
@@ -581,4 +602,4 @@ class _PartitionWriter:
                 context={"file": root, "scenarios": str(scenario_ids)},
             ) from exc
         for scenario_id, t in zip(scenario_ids, tables, strict=True):
-            _write_tables(Path(root), scenario_id, t)
+            _write_tables(root, scenario_id, t)

@@ -108,16 +108,17 @@ def _static_fill(layout: StageLayout, rows: int, value: int | float, dtype: type
     )
 
 
+_COST_DEFAULTS = (None,) * len(_COST_LEADING) + (0.0,) * len(COSTS_COMPONENT_COLUMNS)
+
+
 def _cost_matrix(costs: Sequence[Mapping[str, float]]) -> np.ndarray:
-    """(m, 24) cost columns in ``_COST_COLUMNS`` order (missing components count as 0)."""
-    return np.array(
-        [
-            [float(c[name]) for name in _COST_LEADING]
-            + [float(c.get(name, 0.0)) for name in COSTS_COMPONENT_COLUMNS]
-            for c in costs
-        ],
-        dtype=np.float64,
-    ).reshape(len(costs), len(_COST_COLUMNS))
+    """(m, 24) cost columns in ``_COST_COLUMNS`` order (missing components count as 0; the
+    four leading columns are required). ``map`` over ``dict.get`` runs the lookups in C."""
+    rows = [list(map(c.get, _COST_COLUMNS, _COST_DEFAULTS)) for c in costs]
+    for row in rows:
+        if None in row:
+            raise KeyError(_COST_COLUMNS[row.index(None)])
+    return np.array(rows, dtype=np.float64).reshape(len(costs), len(_COST_COLUMNS))
 
 
 #: the ``extract`` quantities ``stage_rows`` reads (the others are not stacked for a batch)
