@@ -82,3 +82,31 @@ def test_forward_bases_are_kept_per_trajectory_and_stage(problem):
     w = Worker(0, problem, pools)
     forward_pass(w, 0, range(2, 4))
     assert sorted(w.forward_bases) == [(m, t) for m in (2, 3) for t in range(T)]
+
+
+def test_cut_activity_is_read_only_when_tracked(problem):
+    """Binding observations (for cut selection / the active-cut budget) come from the cut-row
+    duals; with ``activity_tolerance=None`` they are not read, and the cuts are unchanged."""
+    T = problem.n_stages
+    runs = {}
+    for tol in (TOL, None):
+        pools = [CutPool(problem.n_state, M, 2, 0) for _ in range(T)]
+        worker = Worker(0, problem, pools)
+        parts = []
+        for k in range(2):
+            trial = forward_pass(worker, k, range(M)).trial_points
+            for t in range(T - 2, -1, -1):
+                part = backward_stage(
+                    worker, k, t, trial[:, t, :], range(M), problem.risk_measures[t], tol
+                )
+                pools[t].insert(k, np.arange(M), part.intercepts, part.coefs)
+                parts.append(part)
+        runs[tol] = parts
+    tracked, untracked = runs[TOL], runs[None]
+    for a, b in zip(tracked, untracked, strict=True):
+        assert np.array_equal(a.intercepts, b.intercepts)
+        assert np.array_equal(a.coefs, b.coefs)
+        assert b.binding_slots.size == 0 and b.binding_counts.size == 0
+        assert a.binding_counts.shape == a.binding_slots.shape
+    # second iteration: successors hold the first iteration's cuts, some of them binding
+    assert sum(int(p.binding_counts.sum()) for p in tracked) > 0

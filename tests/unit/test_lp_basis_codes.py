@@ -92,3 +92,38 @@ def test_solve_openings_equals_one_solve_per_opening():
     np.testing.assert_array_equal(out.state_duals, np.array(pis))
     np.testing.assert_array_equal(out.cut_duals, np.array(cuts))
     assert out.iterations.sum() > 0
+
+
+def test_solve_openings_without_cut_duals_reads_the_same_state_duals():
+    """n_cut_duals=0 copies only the state rows of the dual list: same values, no cut duals."""
+    stoch, tps, x0 = _lps("examples/4ree")
+    eta = np.asarray(stoch.openings(3))
+    full, narrow = StageLP(tps[3]), StageLP(tps[3])
+    for lp in (full, narrow):
+        lp.set_state(x0)
+        lp.add_cuts(np.ones((4, lp.n_state)) * 1e-3, np.array([-1e6, -2e6, -3e6, -4e6]))
+    a = full.solve_openings(eta, None, 4)
+    b = narrow.solve_openings(eta, None, 0)
+    assert a.objectives.tolist() == b.objectives.tolist()
+    np.testing.assert_array_equal(a.state_duals, b.state_duals)
+    assert b.cut_duals.shape == (eta.shape[0], 0)
+    assert a.cut_duals.shape == (eta.shape[0], 4)
+
+
+def test_padded_raw_is_cached_per_row_count_and_pads_with_basic_rows():
+    stoch, tps, x0 = _lps("examples/4ree")
+    lp = StageLP(tps[1])
+    lp.set_state(x0)
+    lp.set_noise(np.asarray(stoch.openings(1))[0])
+    lp.solve()
+    stored = lp.get_basis()
+    n = stored.row_codes.shape[0]
+    first = stored.padded_raw(n + 3)
+    assert stored.padded_raw(n + 3) is first  # same size: the cached HighsBasis
+    cols, rows = codes_of(first)
+    np.testing.assert_array_equal(cols, stored.col_codes)
+    np.testing.assert_array_equal(rows[:n], stored.row_codes)
+    assert rows[n:].tolist() == [1, 1, 1]  # new cut rows basic
+    shorter = stored.padded_raw(n - 1)
+    assert shorter is not first
+    np.testing.assert_array_equal(codes_of(shorter)[1], stored.row_codes[:-1])
