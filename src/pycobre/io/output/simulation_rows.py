@@ -470,7 +470,7 @@ class ScenarioTables:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table, without building the tables."""
-        counts = {e: sum(_n_rows(p) for p in parts) for e, parts in self._parts.items()}
+        counts = {e: sum(_n_rows_batch(p) for p in parts) for e, parts in self._parts.items()}
         for layout, q, _, _ in self._stages:
             for e, n in stage_row_counts(layout, q).items():
                 counts[e] = counts.get(e, 0) + n
@@ -480,21 +480,8 @@ class ScenarioTables:
         self._build_stages()
         out: dict[str, pa.Table] = {}
         for entity, parts in self._parts.items():
-            sizes = [_n_rows(p) for p in parts]
-            merged: dict[str, np.ndarray | None] = {}
-            for col in _plan(entity):
-                name = col.name
-                pieces = [p.get(name) for p in parts]
-                if all(x is None for x in pieces):
-                    merged[name] = None
-                    continue
-                merged[name] = np.concatenate(
-                    [
-                        np.full(m, np.nan) if x is None else x
-                        for x, m in zip(pieces, sizes, strict=True)
-                    ]
-                )
-            out[entity] = build_table(entity, merged, sum(sizes))
+            merged, width = _merge_stage_parts(entity, parts, 1)
+            out[entity] = build_table(entity, merged, width)
         return out
 
 
@@ -579,24 +566,7 @@ def tables_from_stacked(stages: Sequence[StackedStage]) -> list[dict[str, pa.Tab
     results: list[dict[str, pa.Table]] = [{} for _ in range(m)]
     for entity in _entities_in_order(per_stage):
         parts = [rows[entity] for rows in per_stage if entity in rows]
-        sizes = [_n_rows_batch(p) for p in parts]
-        width = sum(sizes)
-        merged: dict[str, np.ndarray | None] = {}
-        for col in _plan(entity):
-            name = col.name
-            pieces = [p.get(name) for p in parts]
-            if all(v is None for v in pieces):
-                merged[name] = None
-                continue
-            merged[name] = np.concatenate(
-                [
-                    np.full((m, r), np.nan)
-                    if v is None
-                    else (v if v.ndim == 2 else np.broadcast_to(v, (m, r)))
-                    for v, r in zip(pieces, sizes, strict=True)
-                ],
-                axis=1,
-            ).reshape(m * width)
+        merged, width = _merge_stage_parts(entity, parts, m)
         table = build_table(entity, merged, m * width)
         for s in range(m):
             results[s][entity] = table.slice(s * width, width)
@@ -625,8 +595,37 @@ def _entities_in_order(per_stage: Sequence[Mapping[str, Columns]]) -> list[str]:
 def _n_rows_batch(cols: Columns) -> int:
     for v in cols.values():
         if v is not None:
-            return int(v.shape[-1])
+            return int(np.shape(v)[-1])
     return 0
+
+
+def _merge_stage_parts(
+    entity: str, parts: Sequence[Columns], m: int
+) -> tuple[dict[str, np.ndarray | None], int]:
+    """One table's columns from its per-stage parts, for ``m`` scenarios at once.
+
+    A piece is ``(m, rows)`` (per scenario) or ``(rows,)`` (the same for every scenario); a
+    column missing from a stage is null there. Returns the columns, scenario-major and
+    ``m * width`` long, and the rows per scenario ``width``.
+    """
+    sizes = [_n_rows_batch(p) for p in parts]
+    width = sum(sizes)
+    merged: dict[str, np.ndarray | None] = {}
+    for col in _plan(entity):
+        pieces = [p.get(col.name) for p in parts]
+        if all(v is None for v in pieces):
+            merged[col.name] = None
+            continue
+        merged[col.name] = np.concatenate(
+            [
+                np.full((m, r), np.nan)
+                if v is None
+                else (v if np.ndim(v) == 2 else np.broadcast_to(v, (m, r)))
+                for v, r in zip(pieces, sizes, strict=True)
+            ],
+            axis=1,
+        ).reshape(m * width)
+    return merged, width
 
 
 def stage_row_counts(layout: StageLayout, q: Mapping[str, np.ndarray]) -> dict[str, int]:
@@ -646,10 +645,3 @@ def stage_row_counts(layout: StageLayout, q: Mapping[str, np.ndarray]) -> dict[s
         "violations/generic": int(np.shape(q.get("generic_constraint_id", ()))[0]),
     }
     return {e: m for e, m in counts.items() if m}
-
-
-def _n_rows(cols: Columns) -> int:
-    for v in cols.values():
-        if v is not None:
-            return int(np.asarray(v).shape[0])
-    return 0
