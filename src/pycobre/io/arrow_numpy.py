@@ -71,14 +71,15 @@ def _validity(valid: np.ndarray) -> pa.Buffer | None:
     return pa.py_buffer(np.packbits(valid.astype(np.uint8), bitorder="little"))
 
 
-def from_values(values: Any, type: pa.DataType) -> pa.Array:
-    """``pa.array(values, type=type)`` for a list (``None`` = null) or a NumPy array of
-    numbers, booleans or strings, built from buffers so that pandas is never imported.
+def from_values(values: Any, type: pa.DataType, mask: np.ndarray | None = None) -> pa.Array:
+    """``pa.array(values, type=type, mask=mask)`` for a list (``None`` = null) or a NumPy array
+    of numbers, booleans or strings (``mask`` True = null), built from buffers so that pandas
+    is never imported.
 
     Other types fall back to ``pa.array``.
     """
     if isinstance(values, np.ndarray) and values.dtype != object:
-        valid = np.ones(values.shape[0], dtype=bool)
+        valid = np.ones(values.shape[0], dtype=bool) if mask is None else ~np.asarray(mask)
         data = values
     else:
         seq = list(values)
@@ -96,7 +97,11 @@ def from_values(values: Any, type: pa.DataType) -> pa.Array:
             arr = np.array([fill if v is None else v for v in data], dtype=np_t)
         return pa.Array.from_buffers(type, n, [_validity(valid), pa.py_buffer(arr)])
     if pa.types.is_boolean(type):
-        bits = np.array([bool(v) if v is not None else False for v in data], dtype=np.uint8)
+        bits = (
+            np.asarray(data, dtype=bool).astype(np.uint8)
+            if isinstance(data, np.ndarray)
+            else np.array([bool(v) if v is not None else False for v in data], dtype=np.uint8)
+        )
         packed = pa.py_buffer(np.packbits(bits, bitorder="little"))
         return pa.Array.from_buffers(type, n, [_validity(valid), packed])
     if pa.types.is_string(type) or pa.types.is_large_string(type):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from pycobre.io.arrow_numpy import from_values
 from pycobre.io.output.simulation_schemas import COSTS_COMPONENT_COLUMNS, SIMULATION_SCHEMAS
 
 __all__ = [
@@ -419,11 +420,8 @@ def build_table(entity: str, columns: Mapping[str, np.ndarray | None], n_rows: i
             arrays.append(pa.nulls(n_rows, type=col.type))
             continue
         arr = np.asarray(v).astype(col.dtype, copy=False)
-        if col.floating and col.nullable:
-            mask = np.isnan(arr)
-            arrays.append(pa.array(arr, type=col.type, mask=mask if mask.any() else None))
-        else:
-            arrays.append(pa.array(arr, type=col.type))
+        mask = np.isnan(arr) if col.floating and col.nullable else None
+        arrays.append(from_values(arr, col.type, mask))  # pandas never imported
     return pa.Table.from_arrays(arrays, schema=SIMULATION_SCHEMAS[entity])
 
 
