@@ -99,3 +99,14 @@ def test_config_defaults_and_errors():
     ):
         with pytest.raises(ValidationError):
             CutSelectionConfig.from_config(bad)
+
+
+def test_activity_is_tracked_only_when_selection_or_budget_reads_it():
+    off = CutSelectionConfig.from_config({"cut_activity_tolerance": 1e-6})
+    assert off.activity_tolerance is None
+    sel = CutSelectionConfig.from_config(
+        {"enabled": True, "method": "level1", "cut_activity_tolerance": 1e-6}
+    )
+    assert sel.activity_tolerance == 1e-6
+    budget = CutSelectionConfig.from_config({"max_active_per_stage": 10})
+    assert budget.activity_tolerance == 0.0

@@ -87,6 +87,15 @@ class CutSelectionConfig:
             max_active_per_stage=None if budget is None else int(budget),
         )
 
+    @property
+    def activity_tolerance(self) -> float | None:
+        """Dual tolerance for counting binding cuts, or ``None`` when nothing reads the counts
+        (neither selection nor the active-cut budget): the backward pass then skips the cut-row
+        duals."""
+        if self.enabled or self.max_active_per_stage is not None:
+            return self.cut_activity_tolerance
+        return None
+
     def selection_due(self, iteration: int) -> bool:
         return self.enabled and iteration > 0 and iteration % self.check_frequency == 0
 

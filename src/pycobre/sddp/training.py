@@ -228,9 +228,7 @@ class TrainingLoop:
     def _backward(self, k: int, trial: np.ndarray) -> None:
         """Stages ``T-2 .. 0``: cuts inserted before the previous stage is processed."""
         T, M = self.problem.n_stages, self.settings.forward_passes
-        cs = self.settings.cut_selection
-        tracked = cs.enabled or cs.max_active_per_stage is not None
-        tol = cs.cut_activity_tolerance if tracked else None
+        tol = self.settings.cut_selection.activity_tolerance
         for t in range(T - 1):
             self.visited[t].append(trial[:, t, :].copy())
         for t in range(T - 2, -1, -1):
@@ -248,7 +246,7 @@ class TrainingLoop:
                 ]
             )
             self.pools[t].insert(k, np.arange(M), intercepts, coefs)
-            if not tracked:
+            if tol is None:  # binding counts not tracked
                 continue
             succ = self.pools[t + 1]
             hits = self.workers.binding_counts(parts, succ.high_water)
