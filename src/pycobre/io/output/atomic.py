@@ -28,6 +28,7 @@ __all__ = [
     "PARQUET_ROW_GROUP_SIZE",
     "SUCCESS_MARKER",
     "atomic_path",
+    "replace_with_bytes",
     "sync_all",
     "write_bytes_atomic",
     "write_json_atomic",
@@ -151,6 +152,53 @@ def write_json_atomic(
     return write_text_atomic(path, text)
 
 
+def replace_with_bytes(
+    path: str | os.PathLike[str], data: bytes | memoryview, *, durable: bool = True
+) -> Path:
+    """Write ``data`` to a hidden sibling of ``path`` with plain ``os`` calls, then rename it
+    over ``path``; fsync file and folder when ``durable``.
+
+    The lean path for files serialised in memory: ~0.3 ms less per file than opening the
+    temporary file through Arrow or ``open()``, which matters for the thousands of simulation
+    partitions (docs/dev/performance.md, "Simulation"). Same atomicity as :func:`atomic_path`.
+    """
+    path = os.fspath(path)  # plain strings: pathlib costs ~20 µs per file here
+    directory, name = os.path.split(path)
+    directory = directory or "."
+    tmp = f"{directory}/.{name}.{secrets.token_hex(6)}.tmp"
+    view = memoryview(data)
+    created = False
+    try:
+        try:
+            os.mkdir(directory)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(directory, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+        try:
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise CobreIOError(
+            f"cannot write output file {path}: {exc.strerror or exc}",
+            kind="OutputWriteFailed",
+            context={"file": str(path)},
+        ) from exc
+    if durable:
+        _fsync_dir(Path(directory))
+    return Path(path)
+
+
 def write_parquet_atomic(
     table: pa.Table,
     path: str | os.PathLike[str],
@@ -161,20 +209,20 @@ def write_parquet_atomic(
     """Write ``table`` with Cobre's Parquet settings (spec 04 §2) atomically.
 
     The table's schema (types, nullability, column order) is written exactly as given; callers
-    own the schema. ``durable=False`` skips the fsyncs (the rename stays atomic); the caller
-    then runs ``sync_all()`` before writing the marker that certifies the folder.
+    own the schema. Serialised in memory, then :func:`replace_with_bytes`. ``durable=False``
+    skips the fsyncs (the rename stays atomic); the caller then runs ``sync_all()`` before
+    writing the marker that certifies the folder.
     """
-    final = Path(path)
-    with atomic_path(final, durable=durable) as tmp:
-        pq.write_table(
-            table,
-            tmp,
-            compression=PARQUET_COMPRESSION,
-            compression_level=PARQUET_COMPRESSION_LEVEL,
-            row_group_size=row_group_size,
-            use_dictionary=True,
-        )
-    return final
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        table,
+        sink,
+        compression=PARQUET_COMPRESSION,
+        compression_level=PARQUET_COMPRESSION_LEVEL,
+        row_group_size=row_group_size,
+        use_dictionary=True,
+    )
+    return replace_with_bytes(path, sink.getvalue(), durable=durable)
 
 
 def write_success_marker(directory: str | os.PathLike[str]) -> Path:
