@@ -79,7 +79,7 @@ class TableView:
             return fmt.unpack(bytes(width))[0]
         return fmt.unpack_from(self.buf, at)[0]
 
-    def _vector(self, slot: int, elem: int, name: str) -> tuple[int, int]:
+    def vector(self, slot: int, elem: int, name: str) -> tuple[int, int]:
         """(data position, element count) of a vector field; (0, 0) when absent."""
         at = self._field(slot, 4)
         if at == 0:
@@ -98,7 +98,7 @@ class TableView:
     def array(self, slot: int, dtype: str, name: str) -> np.ndarray:
         """A scalar vector as a fresh NumPy array (little-endian on disk)."""
         dt = np.dtype(dtype).newbyteorder("<")
-        start, count = self._vector(slot, dt.itemsize, name)
+        start, count = self.vector(slot, dt.itemsize, name)
         if count == 0:
             return np.zeros(0, dtype=dtype)
         return np.frombuffer(self.buf, dtype=dt, count=count, offset=start).astype(dtype)
@@ -108,7 +108,7 @@ class TableView:
 
     def tables(self, slot: int, name: str) -> list[TableView]:
         """A vector of tables."""
-        start, count = self._vector(slot, 4, name)
+        start, count = self.vector(slot, 4, name)
         if count == 0:
             return []
         rel = np.frombuffer(self.buf, dtype="<u4", count=count, offset=start).astype(np.int64)

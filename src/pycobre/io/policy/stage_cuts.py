@@ -2,7 +2,8 @@
 
 The builder calls below follow Cobre's build order exactly (every scalar forced, every vector
 present, fields in id order, cut offsets prepended last-to-first), which is what makes the
-bytes identical to Cobre 0.5.1's files.
+bytes identical to Cobre 0.5.1's files. They are the reference and the fallback: regular pools
+(all of Cobre's) are written and read by the array codec of :mod:`.stage_cuts_fast`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import flatbuffers
 import numpy as np
 
 from pycobre.io.policy.flatbuffer_view import TableView, corrupt, root_table
+from pycobre.io.policy.stage_cuts_fast import decode_cut_records, encode_regular
 
-__all__ = ["StageCuts", "decode_stage_cuts", "encode_stage_cuts", "slot"]
+__all__ = [
+    "StageCuts",
+    "decode_stage_cuts",
+    "decode_stage_cuts_views",
+    "encode_stage_cuts",
+    "encode_stage_cuts_builder",
+    "slot",
+]
 
 
 def slot(field_id: int) -> int:
@@ -125,7 +134,17 @@ class StageCuts:
 
 
 def encode_stage_cuts(stage: StageCuts) -> bytes:
-    """Serialise one stage exactly as Cobre does (spec 05 §2 build order)."""
+    """Serialise one stage exactly as Cobre does (spec 05 §2 build order).
+
+    The vectorised writer handles every file Cobre produces; the builder is the fallback for
+    irregular pools (a non-empty ``state_at_generation``, out-of-range scalars).
+    """
+    fast = encode_regular(stage)
+    return fast if fast is not None else encode_stage_cuts_builder(stage)
+
+
+def encode_stage_cuts_builder(stage: StageCuts) -> bytes:
+    """Reference encoder: one ``flatbuffers.Builder`` call sequence per cut."""
     n = stage.n_records
     coefs = np.ascontiguousarray(stage.coefficients, dtype="<f8").reshape(n, stage.state_dimension)
     cut_ids = np.asarray(stage.cut_ids, dtype=np.uint64)
@@ -170,7 +189,31 @@ def encode_stage_cuts(stage: StageCuts) -> bytes:
 
 
 def decode_stage_cuts(buf: bytes, source: str = "<buffer>") -> StageCuts:
-    """Parse and verify a ``StageCuts`` buffer; raises ``CobreIOError`` naming ``source``."""
+    """Parse and verify a ``StageCuts`` buffer; raises ``CobreIOError`` naming ``source``.
+
+    Cuts sharing one vtable are read with array gathers; anything irregular (including every
+    corrupt file) goes through :func:`decode_stage_cuts_views`, whose errors are the contract.
+    """
+    root = root_table(buf, source, "StageCuts")
+    dim = int(root.scalar(slot(_STATE_DIM), "u32"))
+    start, n = root.vector(slot(_CUTS), 4, "cuts")  # same checks as root.tables()
+    if n and n * dim * 8 <= len(buf):
+        records = decode_cut_records(buf, start, n, dim)
+        if records is not None:
+            return StageCuts(
+                stage_id=int(root.scalar(slot(_STAGE_ID), "u32")),
+                state_dimension=dim,
+                capacity=int(root.scalar(slot(_CAPACITY), "u32")),
+                warm_start_count=int(root.scalar(slot(_WARM_START), "u32")),
+                active_cut_indices=root.array(slot(_ACTIVE_IDX), "u4", "active_cut_indices"),
+                populated_count=int(root.scalar(slot(_POPULATED), "u32")),
+                **records,
+            )
+    return decode_stage_cuts_views(buf, source)
+
+
+def decode_stage_cuts_views(buf: bytes, source: str = "<buffer>") -> StageCuts:
+    """Reference decoder: one bounds-checked :class:`TableView` per cut."""
     root = root_table(buf, source, "StageCuts")
     dim = int(root.scalar(slot(_STATE_DIM), "u32"))
     cut_tables: list[TableView] = root.tables(slot(_CUTS), "cuts")
