@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 
 from pycobre.lp.heap import limit_heap_fragmentation
+from pycobre.lp.highs_capi import CApiReader, reader_for
 from pycobre.lp.options import (
     FIRST_ATTEMPT_BUDGET,
     LADDER_BUDGET,
@@ -143,6 +144,11 @@ class HighsSolver:
         self._num_rows = 0
         self._num_cols = 0
         self._solution: Any = None
+        #: C API reader (pycobre/lp/highs_capi.py), set once a model is loaded; None -> lists
+        self.reader: CApiReader | None = None
+        # True right after an optimal solve of the current model: only then do HiGHS's
+        # solution/basis vectors have the model's size, which the C API reads rely on
+        self._sized = False
 
     # -- options -------------------------------------------------------------------------
     def _apply(self, opts: dict[str, Any]) -> None:
@@ -175,7 +181,9 @@ class HighsSolver:
             np.zeros(nc, dtype=np.int32),
         )
         self._num_rows, self._num_cols = nr, nc
+        self._sized = False
         self._apply_limits()
+        self.reader = reader_for(self._h)
 
     @property
     def num_rows(self) -> int:
@@ -211,6 +219,7 @@ class HighsSolver:
             return
         self._h.addRows(n, lower, upper, int(value.shape[0]), starts, index, value)
         self._num_rows += n
+        self._sized = False
 
     def delete_rows_from(self, first: int) -> None:
         """Delete rows ``first..num_rows-1`` (the cut rows) in one call."""
@@ -219,6 +228,7 @@ class HighsSolver:
             return
         self._h.deleteRows(n, np.arange(first, self._num_rows, dtype=np.int32))
         self._num_rows = first
+        self._sized = False
 
     # -- solving -------------------------------------------------------------------------
     def _run_once(self) -> tuple[Any, float]:
@@ -242,6 +252,7 @@ class HighsSolver:
         status = h.getModelStatus()
         wall = time.perf_counter() - t0
         iters = int(h.getInfoValue("simplex_iteration_count")[1])
+        self._sized = status == _OPTIMAL
         if status == _OPTIMAL and wall <= FIRST_ATTEMPT_BUDGET:
             return SolveOutcome(
                 "optimal", h.getObjectiveValue(), iters, None, 0, "optimal", wall
@@ -303,6 +314,7 @@ class HighsSolver:
             self._apply_limits()
         result.retry_attempts = attempts
         result.wall_time = wall + (time.perf_counter() - start)
+        self._sized = result.optimal
         return result
 
     # -- solution ------------------------------------------------------------------------
@@ -318,10 +330,24 @@ class HighsSolver:
             self._solution = self._h.getSolution()
         return self._solution
 
+    def fast_reader(self) -> CApiReader | None:
+        """The C API reader when the last solve was optimal on the current model, else None."""
+        return self.reader if self._sized else None
+
+    def mark_solved(self, optimal: bool) -> None:
+        """Record the outcome of a solve run outside :meth:`solve` (``StageLP``'s inlined loop)."""
+        self._sized = optimal
+
     def col_values(self) -> np.ndarray:
+        r = self.fast_reader()
+        if r is not None:
+            return r.col_values(self._num_cols)
         return np.asarray(self._sol().col_value, dtype=np.float64)
 
     def row_duals(self) -> np.ndarray:
+        r = self.fast_reader()
+        if r is not None:
+            return r.solution(self._num_cols, self._num_rows, primal=False)[1]  # type: ignore[return-value]
         return np.asarray(self._sol().row_dual, dtype=np.float64)
 
     def row_values(self) -> np.ndarray:
@@ -363,3 +389,4 @@ class HighsSolver:
     def clear_basis(self) -> None:
         """Drop the internal basis so that the next solve is cold."""
         self._h.clearSolver()
+        self._sized = False

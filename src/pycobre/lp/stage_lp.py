@@ -26,6 +26,16 @@ _EMPTY.flags.writeable = False
 _NAN = float("nan")
 
 
+class _Arrays:
+    """Solution vectors read through the C API, under ``HighsSolution``'s attribute names."""
+
+    __slots__ = ("col_value", "row_dual")
+
+    def __init__(self, col_value: np.ndarray | None, row_dual: np.ndarray | None) -> None:
+        self.col_value = col_value
+        self.row_dual = row_dual
+
+
 @dataclass
 class SolveResult:
     """Outcome of one stage solve (LP units = $/1000)."""
@@ -293,8 +303,11 @@ class StageLP:
 
     def _capture_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Codes of the optimal basis from basic variables + solution (basis_codes.py)."""
-        ok, basic = self._highs.getBasicVariables()
         nb, n = self._base_rows, self._base_rows + self._n_cuts
+        reader = self.solver.fast_reader()  # type: ignore[attr-defined]
+        if reader is not None:  # HiGHS's own statuses, read as codes (highs_capi.py)
+            return reader.basis_codes(self.solver.num_cols, n)
+        ok, basic = self._highs.getBasicVariables()
         if ok != _HIGHS_OK or basic.shape[0] != n:
             return None
         if self._col_cls is None:
@@ -377,8 +390,15 @@ class StageLP:
             raise self._failure(out)
         self._fresh = True
         self._xraw = None
-        sol = self.solver.solution()
         objective = out.objective
+        reader = self.solver.fast_reader() if self._highs is not None else None  # type: ignore[attr-defined]
+        if reader is not None:  # one C API call into fresh arrays (highs_capi.py)
+            xs, ys = reader.solution(
+                self.solver.num_cols, self.solver.num_rows, primal=primal, duals=duals
+            )
+            sol = _Arrays(xs, ys)
+        else:
+            sol = self.solver.solution()
         if primal:
             if duals:
                 self._xraw = xr = np.asarray(sol.col_value, dtype=np.float64)
@@ -461,11 +481,19 @@ class StageLP:
         perf = time.perf_counter
         h = self._highs if isinstance(solver, HighsSolver) else None
         n_patch = int(rows.shape[0])
+        reader = None
         if h is not None:
             change_bounds, run, model_status = h.changeRowsBounds, h.run, h.getModelStatus
             info_value, objective, get_solution = (
                 h.getInfoValue, h.getObjectiveValue, h.getSolution
             )
+            # C API read of the row duals into one buffer (highs_capi.py): dims are fixed in
+            # this loop and every read follows an optimal solve
+            reader = solver.reader
+            if reader is not None:
+                dual_buf = np.empty(solver.num_rows)
+                dual_addr = dual_buf.ctypes.data
+                read_duals = reader.row_duals_at
         for w in range(W):
             if hi is not None:
                 self._set_patch(vs[w], hi[w])
@@ -488,8 +516,13 @@ class StageLP:
                     obj[w] = objective()
                     its_w[w] = its
                     secs[w] = perf() - t0
-                    Y[w] = get_solution().row_dual[pick]
+                    if reader is not None:
+                        read_duals(dual_addr)
+                        Y[w] = dual_buf[pick]
+                    else:
+                        Y[w] = get_solution().row_dual[pick]
                     continue
+                solver.mark_solved(False)
                 res = solver.after_first(status, its, wall)
             else:
                 res = solver.solve()
@@ -504,12 +537,14 @@ class StageLP:
                     pick,
                 )
                 raise err
-            Y[w] = solver.solution().row_dual[pick]
+            Y[w] = solver.row_duals()[pick] if h is not None else solver.solution().row_dual[pick]
             obj[w] = res.objective
             its_w[w] = res.iterations
             att[w] = res.retry_attempts
             levels[w] = res.retry_level
         out = self._openings_result(Y, obj, its_w, secs, att, levels, n_cut_duals, pick)
+        if h is not None and W:
+            solver.mark_solved(True)  # the last opening's optimum is what the solver holds
         self._eta = noises[W - 1].copy() if W else self._eta
         self.last_eta_effective = eta_eff[W - 1] if W else self.last_eta_effective
         self._dirty = False
