@@ -6,7 +6,8 @@ Usage:
 
 Each repetition runs pycobre then Cobre (A B A B ...) in fresh interpreters, each on its own
 copy of the case with the same ``config.json`` overrides (iteration limit, forward passes,
-simulation off), so both pay start-up, case loading and output writing exactly as a user would.
+simulation off), so both pay start-up, case loading and output writing exactly as a user would
+(pycobre with compiled bytecode, as installed: see ``installed_env.py``).
 Interleaving matters on a shared machine: load from other users hits both sides of a pair
 alike, so the per-pair ratio is far steadier than either absolute time.
 
@@ -32,6 +33,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from installed_env import compile_with, installed_like_env  # noqa: E402
 
 PYCOBRE_PYTHON = os.environ.get("PYCOBRE_PYTHON", sys.executable)
 COBRE_PYTHON = os.environ.get("COBRE_PYTHON", ".venv-cobre/bin/python")
@@ -71,7 +75,7 @@ def run_once(python: str, module: str, case: Path, out: Path, threads: int) -> d
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([python, "-c", CHILD, module, str(case), str(out), str(threads)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=installed_like_env())
     wall = time.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
@@ -152,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     if not sides:
         return 1
 
+    if any(name == "pycobre" for name, _ in sides):
+        compile_with(PYCOBRE_PYTHON)  # bytecode as an installed copy has it (installed_env.py)
     work = args.keep or Path(tempfile.mkdtemp(prefix="side_by_side_"))
     work.mkdir(parents=True, exist_ok=True)
     case = work / "case"

@@ -11,6 +11,7 @@ Measures in fresh interpreters (median of ``-n`` runs):
     model + templates + one ``StageLP``) on CASE_DIR (default examples/4ree).
 Target (spec task): < 0.5 s before the first LP is built. Then prints the heaviest imports of
 ``import pycobre.run`` and of the CLI from ``python -X importtime`` (cumulative µs).
+Children run with pycobre byte-compiled, as installed (``installed_env.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from installed_env import compile_with, installed_like_env  # noqa: E402
 
 PY = sys.executable
 FIRST_LP = r"""
@@ -41,7 +45,7 @@ def wall(cmd: list[str]) -> tuple[float, float, str]:
     """(wall s, child CPU s, stdout) of one fresh-process run."""
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=installed_like_env())
     dt = time.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -53,7 +57,7 @@ def wall(cmd: list[str]) -> tuple[float, float, str]:
 def importtime(stmt: str, top: int, *args: str) -> list[tuple[int, int, str]]:
     """(cumulative µs, self µs, module) of the ``top`` heaviest imports of ``stmt``."""
     proc = subprocess.run([PY, "-X", "importtime", "-c", stmt, *args],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=installed_like_env())
     rows = []
     for ln in proc.stderr.splitlines():
         if not ln.startswith("import time:") or "self [us]" in ln:
@@ -77,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
         "pycobre run --help": [PY, "-m", "pycobre", "run", "--help"],
         "first LP built (total)": [PY, "-c", FIRST_LP, str(args.case)],
     }
-    print(f"median of {args.n} fresh-interpreter runs ({PY})")
+    compile_with(PY)  # bytecode as an installed copy has it (installed_env.py)
+    print(f"median of {args.n} fresh-interpreter runs ({PY}, compiled bytecode)")
     inner_prepare, inner_lp = [], []
     for label, cmd in probes.items():
         times, cpus = [], []
