@@ -4,7 +4,8 @@ Usage:
     python benchmarks/lp_share.py CASE_DIR ITERATIONS [FORWARD_PASSES] [--all]
 
 Wraps ``highspy.Highs.run`` (and with ``--all`` the other per-solve ``highspy`` calls and the
-``HighsSolution`` vector getters, which build Python lists inside the binding) with
+``HighsSolution`` vector getters, which build Python lists inside the binding, and the reads
+through HiGHS's C API in ``pycobre.lp.highs_capi``) with
 ``time.thread_time`` on the class, times ``train_problem`` with ``time.process_time``, and
 prints the HiGHS share of ``run()`` and of training plus the Python µs per LP solve (everything
 outside the wrapped calls; includes ~1 µs of wrapper cost per wrapped call). Unlike
@@ -60,6 +61,24 @@ def _wrap_solution_vectors() -> None:
         setattr(highspy.HighsSolution, name, property(timed, prop.fset))
 
 
+def _wrap_c_api_reads() -> None:
+    """Time the HiGHS C API reads (``pycobre.lp.highs_capi``): ``ctypes`` calls into the
+    same HiGHS library that copy the solution or basis into arrays."""
+    from pycobre.lp import highs_capi
+
+    cls = highs_capi.CApiReader
+    for name in ("row_duals_at", "row_duals_into", "col_values", "solution", "basis_codes"):
+        f = getattr(cls, name)
+
+        def timed(self, *a, f=f, **k):
+            t0 = time.thread_time()
+            r = f(self, *a, **k)
+            acc["other"] += time.thread_time() - t0
+            return r
+
+        setattr(cls, name, timed)
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "--all"]
     case, its = Path(args[0]), int(args[1])
@@ -69,6 +88,7 @@ def main(argv: list[str]) -> int:
         for n in OTHER:
             _wrap(n, "other")
         _wrap_solution_vectors()
+        _wrap_c_api_reads()
     import pycobre.run as R
     import pycobre.sddp.training as TR
 
