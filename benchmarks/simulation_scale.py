@@ -16,8 +16,9 @@
    whose CPU comes from ``getrusage(RUSAGE_CHILDREN)``): ``lp_solve`` / ``lp_extract`` (LP
    time), ``build_columns`` (``stage_rows``), ``build_tables`` (Arrow tables, batched),
    ``parquet_write`` (partitions written in this process), ``feed_process`` (stacking and piping
-   batches to the writer process), ``write_call`` (the hand-off; blocks while the queue is
-   full), ``finish`` (drain + sync + metadata + marker).
+   a batch to the writer process; on the solving thread, which has no feeder thread any more),
+   ``write_call`` (the hand-off: packing the scenario; blocks while the queue is full),
+   ``finish`` (drain + sync + metadata + marker).
 3. Unless ``--only pycobre``: Cobre 0.5.1 (``$COBRE_PYTHON``, ``cobre.run.run`` on the same
    copied case, ``threads=1``), once with and once without simulation; its simulation time is
    the difference (its ``duration_seconds`` is 0.0 in 0.5.1).
@@ -153,7 +154,7 @@ def instrument() -> Timers:
     t.wrap(writer_cls, "finish", "finish")  # drain (if any) + sync + metadata + marker
     if hasattr(writer_cls, "_write_now"):  # the Parquet work itself, on whichever thread
         t.wrap(writer_cls, "_write_now", "parquet_write")
-    if hasattr(writer_cls, "_send_batch"):  # writer process: stacking + piping, feeder thread
+    if hasattr(writer_cls, "_send_batch"):  # writer process: stacking + piping a batch
         t.wrap(writer_cls, "_send_batch", "feed_process")
     return t
 

@@ -140,7 +140,7 @@ def _write_old(root: Path, scenario_id: int, tables: Mapping[str, pa.Table]) -> 
     for entity, table in tables.items():
         if table.num_rows:
             path = root / "simulation" / entity / f"scenario_id={scenario_id:04d}" / "data.parquet"
-            write_parquet_atomic(table, path, durable=False)
+            write_parquet_atomic(table, path, durable=False, store_schema=False)
 
 
 def _files(root: Path) -> dict[str, bytes]:

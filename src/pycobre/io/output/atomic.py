@@ -10,6 +10,7 @@ by the callers, so their presence certifies the folder.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -28,6 +29,7 @@ __all__ = [
     "PARQUET_ROW_GROUP_SIZE",
     "SUCCESS_MARKER",
     "atomic_path",
+    "parquet_bytes",
     "replace_with_bytes",
     "sync_all",
     "write_bytes_atomic",
@@ -42,6 +44,10 @@ PARQUET_COMPRESSION = "zstd"
 PARQUET_COMPRESSION_LEVEL = 3
 PARQUET_ROW_GROUP_SIZE = 100_000
 SUCCESS_MARKER = "_SUCCESS"
+
+# temporaries of ``replace_with_bytes``: unique per process by a counter (``O_EXCL`` catches
+# the rest); ``secrets`` costs a syscall per name, which thousands of partitions notice
+_TMP_COUNTER = itertools.count()
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -165,9 +171,9 @@ def replace_with_bytes(
     path = os.fspath(path)  # plain strings: pathlib costs ~20 µs per file here
     directory, name = os.path.split(path)
     directory = directory or "."
-    tmp = f"{directory}/.{name}.{secrets.token_hex(6)}.tmp"
     view = memoryview(data)
     created = False
+    tmp = path
     try:
         try:
             os.mkdir(directory)
@@ -175,7 +181,13 @@ def replace_with_bytes(
             pass
         except FileNotFoundError:
             os.makedirs(directory, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        while True:
+            tmp = f"{directory}/.{name}.{os.getpid()}-{next(_TMP_COUNTER)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:  # a leftover of a dead process with the same pid
+                continue
         created = True
         try:
             while view:
@@ -199,19 +211,17 @@ def replace_with_bytes(
     return Path(path)
 
 
-def write_parquet_atomic(
+def parquet_bytes(
     table: pa.Table,
-    path: str | os.PathLike[str],
     *,
     row_group_size: int = PARQUET_ROW_GROUP_SIZE,
-    durable: bool = True,
-) -> Path:
-    """Write ``table`` with Cobre's Parquet settings (spec 04 §2) atomically.
+    store_schema: bool = True,
+) -> pa.Buffer:
+    """``table`` serialised with Cobre's Parquet settings (spec 04 §2), in memory.
 
-    The table's schema (types, nullability, column order) is written exactly as given; callers
-    own the schema. Serialised in memory, then :func:`replace_with_bytes`. ``durable=False``
-    skips the fsyncs (the rename stays atomic); the caller then runs ``sync_all()`` before
-    writing the marker that certifies the folder.
+    ``store_schema=False`` omits the ``ARROW:schema`` footer key, as Cobre's parquet-rs files
+    do (~1.5 KB and ~40 µs less per small file); the Parquet types alone then describe the
+    columns (every simulation type reads back identically).
     """
     sink = pa.BufferOutputStream()
     pq.write_table(
@@ -221,8 +231,28 @@ def write_parquet_atomic(
         compression_level=PARQUET_COMPRESSION_LEVEL,
         row_group_size=row_group_size,
         use_dictionary=True,
+        store_schema=store_schema,
     )
-    return replace_with_bytes(path, sink.getvalue(), durable=durable)
+    return sink.getvalue()
+
+
+def write_parquet_atomic(
+    table: pa.Table,
+    path: str | os.PathLike[str],
+    *,
+    row_group_size: int = PARQUET_ROW_GROUP_SIZE,
+    durable: bool = True,
+    store_schema: bool = True,
+) -> Path:
+    """Write ``table`` with Cobre's Parquet settings (spec 04 §2) atomically.
+
+    The table's schema (types, nullability, column order) is written exactly as given; callers
+    own the schema. Serialised in memory (:func:`parquet_bytes`), then
+    :func:`replace_with_bytes`. ``durable=False`` skips the fsyncs (the rename stays atomic);
+    the caller then runs ``sync_all()`` before writing the marker that certifies the folder.
+    """
+    data = parquet_bytes(table, row_group_size=row_group_size, store_schema=store_schema)
+    return replace_with_bytes(path, data, durable=durable)
 
 
 def write_success_marker(directory: str | os.PathLike[str]) -> Path:

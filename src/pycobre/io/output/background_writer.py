@@ -6,10 +6,12 @@ runs in Arrow's C++ writer and the file system with the GIL released. Handing th
 thread lets the solving thread go on; the bounded queue (spec 13 §1 ``io_channel_capacity``)
 caps the memory held by scenarios waiting to be written.
 
-``write_batch`` (optional) receives up to ``max_batch`` queued items at once — whatever is
-waiting, never waiting for more — so per-call fixed costs (building many small tables) can be
-shared. ``threads`` > 1 runs several writer threads on the same queue (items may then finish
-out of order).
+``write_batch`` (optional) receives up to ``max_batch`` queued items at once, so per-call
+fixed costs (building many small tables) can be shared. By default a batch is whatever is
+waiting; ``min_batch`` makes the thread wait for that many items (at most ``max_wait`` seconds,
+and never once ``drain`` has been called): a writer that keeps up would otherwise send batches
+of one or two items and pay the fixed costs per item. ``threads`` > 1 runs several writer
+threads on the same queue (items may then finish out of order).
 
 Threads start on the first submission and exit after ``idle_timeout`` seconds without work
 (they are restarted by the next submission), so a producer that dies without calling ``drain``
@@ -23,6 +25,7 @@ import contextlib
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,10 +46,19 @@ class BackgroundWriter:
         write_batch: Callable[[Sequence[Any]], object] | None = None,
         max_batch: int = 1,
         threads: int = 1,
+        min_batch: int = 1,
+        max_wait: float = 0.25,
     ) -> None:
         self._write = write
         self._write_batch = write_batch
         self._max_batch = max(1, int(max_batch)) if write_batch is not None else 1
+        # a full queue must be able to make a batch: never wait for more than it holds
+        self._min_batch = max(1, min(int(min_batch), self._max_batch, max(1, int(capacity))))
+        self._max_wait = float(max_wait)
+        self._flush = threading.Event()  # set by ``drain``: take what is queued, do not wait
+        # set by ``submit`` once a batch is queued: the writer thread wakes once per batch, not
+        # once per item (each wake-up takes the GIL from the producer, whose solves must retake it)
+        self._ready = threading.Event()
         self._threads = max(1, int(threads))
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, int(capacity)))
         self._idle = float(idle_timeout)
@@ -60,11 +72,18 @@ class BackgroundWriter:
         self._raise_error()
         self._ensure_threads()
         self._queue.put(item)
+        if self._min_batch > 1 and self._queue.qsize() >= self._min_batch - 1:
+            self._ready.set()  # with the item the writer thread holds: a full batch
         self._ensure_threads()  # a thread may have gone idle between the check and the put
 
     def drain(self) -> None:
         """Wait until every submitted item is written; raise the first write error, if any."""
-        self._queue.join()
+        self._flush.set()
+        self._ready.set()
+        try:
+            self._queue.join()
+        finally:
+            self._flush.clear()
         self._raise_error()
 
     @property
@@ -84,17 +103,31 @@ class BackgroundWriter:
             threading.Thread(target=self._loop, name=self._name, daemon=True).start()
 
     def _take(self) -> list[Any] | None:
-        """The next item plus whatever else is already queued (up to ``max_batch``)."""
+        """The next item plus whatever else is queued (up to ``max_batch``), waiting up to
+        ``max_wait`` for ``min_batch`` items unless a ``drain`` is waiting."""
         try:
             items = [self._queue.get(timeout=self._idle)]
         except queue.Empty:
             return None
+        if self._min_batch > 1:
+            deadline = time.monotonic() + self._max_wait
+            while not self._batch_queued():
+                self._ready.clear()
+                if self._batch_queued():  # cleared after the set: do not wait for the next
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._ready.wait(remaining)
         while len(items) < self._max_batch:
             try:
                 items.append(self._queue.get_nowait())
             except queue.Empty:
                 break
         return items
+
+    def _batch_queued(self) -> bool:
+        return self._queue.qsize() >= self._min_batch - 1 or self._flush.is_set()
 
     def _loop(self) -> None:
         while True:
@@ -152,6 +185,10 @@ class WriterProcess:
         # tree, a notebook that extended sys.path): hand over this process's sys.path
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        # the child does no BLAS work: no OpenBLAS thread pool spinning next to the solver
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        _grow_pipe(down_w)  # a batch (~1 MB) in a few writes instead of ~20 wake-ups
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(down_r), str(up_w)],
@@ -181,6 +218,14 @@ class WriterProcess:
     def wait(self) -> None:
         with self._lock:
             self._wait_ack()
+
+    def idle(self) -> bool:
+        """True when the last payload was acknowledged (without waiting; raises its error)."""
+        with self._lock:
+            if self._pending and not self._in.poll(0):
+                return False
+            self._wait_ack()
+            return True
 
     def close(self) -> None:
         with self._lock:
@@ -218,6 +263,18 @@ class WriterProcess:
 
             message, kind, context = reply
             raise CobreIOError(message, kind=kind, context=context)
+
+
+def _grow_pipe(fd: int, size: int = 1 << 20) -> None:
+    """Best effort: a larger pipe buffer (Linux ``F_SETPIPE_SZ``; capped by the system)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setpipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, setpipe, size)
 
 
 def _child_main(down_fd: int, up_fd: int) -> None:

@@ -9,9 +9,11 @@ Writing a partition costs about as much CPU as solving the scenario's stage LPs 
 fixed per-file cost times five or more tables), so the solving thread only hands over the
 scenario's unbuilt ``ScenarioTables`` and the rest happens elsewhere (writer modes):
 
-* ``process`` (default for >= ``PROCESS_MIN_SCENARIOS`` scenarios on a multi-core machine): a
-  feeder thread stacks batches of scenarios and pipes them to a writer process, which builds
-  the tables and writes the files — no GIL shared with the solver;
+* ``process`` (default for >= ``PROCESS_MIN_SCENARIOS`` scenarios on a multi-core machine): the
+  solving thread packs each scenario into one byte string and pipes batches of 32 to a writer
+  process, which builds the tables and writes the files — no GIL shared with the solver, and
+  no second thread in the solving process (every return from a short HiGHS solve must retake
+  the GIL, and a busy Python thread beside it keeps it up to the 5 ms switch interval);
 * ``thread`` (default for smaller runs): writer thread(s) build and write in this process;
 * ``sync``: on a single core and under an MPI launcher (several processes, whose queues another
   process cannot wait for).
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from pycobre.errors import CobreIOError
@@ -48,12 +51,12 @@ from pycobre.io.output.atomic import (
 from pycobre.io.output.background_writer import BackgroundWriter, WriterProcess
 from pycobre.io.output.cobre_json import format_json_like_cobre
 from pycobre.io.output.simulation_rows import (
+    PackedScenario,
     ScenarioTables,
-    StackedStage,
     StageLayout,
     build_scenario_tables,
-    stack_scenarios,
     tables_from_stacked,
+    unpack_stacked,
 )
 from pycobre.io.output.simulation_schemas import (
     ENTITY_DIRS,
@@ -142,8 +145,9 @@ def _default_background() -> bool:
 
 def write_partition(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     """One simulation partition: ``write_parquet_atomic`` without fsyncs (``finish`` syncs
-    once before the marker)."""
-    return write_parquet_atomic(table, path, durable=False)
+    once before the marker) and, like Cobre's files, without the ``ARROW:schema`` footer key
+    (the Parquet types read back as the exact schema)."""
+    return write_parquet_atomic(table, path, durable=False, store_schema=False)
 
 
 def _default_writer_threads() -> int:
@@ -288,23 +292,28 @@ class SimulationWriter:
         self._sends = 0
         self._layouts: dict[int, StageLayout] = {}  # keeps the ids of sent layouts unique
         self._sent: list[set[int]] = []  # layout ids each process has received
+        self._specs: dict[tuple, int] = {}  # packed-scenario key -> spec number
+        self._entities: dict[tuple, list[str]] = {}  # (layouts, bytes) -> non-empty tables
         self._pending: list[tuple[int, ScenarioTables]] = []  # sync mode: batch being gathered
         self._pending_lock = threading.Lock()
+        # process mode: the packed scenarios of the batch being gathered, and full batches
+        # waiting for the writer process (at most ``capacity`` scenarios: then the caller waits)
+        self._gather: list[tuple[int, PackedScenario]] = []
+        self._outbox: list[list[tuple[int, PackedScenario]]] = []
+        self._batch = min(WRITE_BATCH, max(1, int(capacity)))
+        self._max_outbox = max(1, int(capacity) // self._batch)
         with _ACTIVE_LOCK:  # ``finish`` of any writer of this tree waits for this one's work
             _ACTIVE.setdefault(self._key, weakref.WeakSet()).add(self)
-        if mode == "sync":
+        if mode != "thread":
             return
-        if mode == "process":  # one feeder thread stacks batches and pipes them to the process
-            batch, threads = self._send_batch, 1
-        else:
-            batch = self._write_batch
-            threads = _default_writer_threads() if writer_threads is None else writer_threads
+        threads = _default_writer_threads() if writer_threads is None else writer_threads
         self._bg = BackgroundWriter(
             lambda item: self._write_now(*item),
             capacity=capacity,
             name="pycobre-sim-writer",
-            write_batch=batch,
-            max_batch=min(WRITE_BATCH, max(1, int(capacity))),
+            write_batch=self._write_batch,
+            max_batch=self._batch,
+            min_batch=WRITE_BATCH,  # full batches: a writer that keeps up would build ones
             threads=threads,
         )
 
@@ -365,6 +374,8 @@ class SimulationWriter:
         ``drain``/``finish`` returned; a write error surfaces at the next ``write_scenario`` or
         at ``drain``/``finish``.
         """
+        if self.mode == "process":
+            return self._hand_to_process(scenario_id, tables)
         if self._bg is None and not isinstance(tables, ScenarioTables):
             return self._write_now(scenario_id, tables)
         if self._bg is None:  # sync: unbuilt scenarios are built and written in batches
@@ -395,37 +406,73 @@ class SimulationWriter:
             tables = tables.tables()
         return _write_tables(self.root, scenario_id, tables)
 
-    def _send_batch(self, items: list[tuple[int, Mapping[str, pa.Table] | ScenarioTables]]) -> None:
-        """Feeder-thread side of the writer process: stack the unbuilt scenarios of a batch and
-        pipe them (layouts once); built tables and odd shapes are written here instead."""
-        groups: dict[tuple, list[tuple[int, ScenarioTables]]] = {}
-        for scenario_id, tables in items:
-            key = tables._batch_key() if isinstance(tables, ScenarioTables) else None
-            if key is None:
-                self._write_now(scenario_id, tables)
-            else:
-                groups.setdefault(key, []).append((scenario_id, tables))  # type: ignore[arg-type]
-        for members in groups.values():
-            stacked = stack_scenarios([sc for _, sc in members])
-            if stacked is None:
-                for scenario_id, sc in members:
-                    self._write_now(scenario_id, sc)
-                continue
+    def _hand_to_process(
+        self, scenario_id: int, tables: Mapping[str, pa.Table] | ScenarioTables
+    ) -> list[Path]:
+        """Process mode, on the caller's (solving) thread: pack the scenario; pipe each full
+        batch once the writer process is free, waiting only when ``capacity`` scenarios are
+        queued. No feeder thread: another thread running Python in the solving process delays
+        every return from HiGHS (retaking the GIL). Anything that does not pack (built tables,
+        odd inputs) is written here and now."""
+        packed = tables.pack() if isinstance(tables, ScenarioTables) else None
+        if packed is None:
+            return self._write_now(scenario_id, tables)
+        # tables with rows: set by the layouts and the generic rows' count, which the packed
+        # length reflects (a cheap key to hash)
+        short = (packed.key[0], len(packed.data))
+        entities = self._entities.get(short)
+        if entities is None:
+            counts = tables.row_counts()  # type: ignore[union-attr]
+            entities = self._entities[short] = [e for e, n in counts.items() if n]
+        with self._pending_lock:
+            self._gather.append((scenario_id, packed))
+            if len(self._gather) >= self._batch:
+                self._outbox.append(self._gather)
+                self._gather = []
+            if self._outbox:
+                self._pump(final=False)
+        base = f"{self.root}/{{}}/{partition_dir_name(scenario_id)}/data.parquet"
+        return [Path(base.format(entity)) for entity in entities]  # 1 parse, not 4
+
+    def _pump(self, *, final: bool) -> None:
+        """Send queued batches to idle writer processes (under ``_pending_lock``); wait for
+        one when more than ``capacity`` scenarios are queued, or for all when ``final``."""
+        while self._outbox:
+            proc = self._process(self._sends % self._n_procs)  # round robin
+            if not proc.idle() and not final and len(self._outbox) <= self._max_outbox:
+                return
+            proc.wait()
+            self._send_batch(self._outbox.pop(0))
+
+    def _send_batch(self, items: list[tuple[int, PackedScenario]]) -> None:
+        """Stack a batch of packed scenarios and pipe it (layouts and specs once)."""
+        groups: dict[tuple, list[tuple[int, PackedScenario]]] = {}
+        for scenario_id, packed in items:
+            groups.setdefault(packed.key, []).append((scenario_id, packed))
+        for key, members in groups.items():
+            first = members[0][1]
+            data = b"".join([p.data for _, p in members])
+            costs = np.stack([p.costs for _, p in members])
             i = self._sends % self._n_procs  # round robin: batches cost about the same
             self._sends += 1
             proc = self._process(i)
-            new = {}
-            for st in stacked:
-                key = id(st.layout)
-                self._layouts[key] = st.layout
-                if key not in self._sent[i]:
-                    self._sent[i].add(key)
-                    new[key] = st.layout
-            stages = [(id(st.layout), st.q, st.x_in, st.costs) for st in stacked]
-            proc.send((str(self.root), [j for j, _ in members], stages, new))
+            spec_id = self._specs.setdefault(key, len(self._specs))
+            new_layouts = {}
+            for layout in first.layouts:
+                lid = id(layout)
+                self._layouts[lid] = layout
+                if lid not in self._sent[i]:
+                    self._sent[i].add(lid)
+                    new_layouts[lid] = layout
+            new_spec = None
+            if ("spec", spec_id) not in self._sent[i]:
+                self._sent[i].add(("spec", spec_id))
+                new_spec = (key[0], first.stage_spec())
+            payload = (str(self.root), [j for j, _ in members], spec_id, data, costs)
+            proc.send((*payload, new_layouts, new_spec))
 
     def _process(self, i: int) -> WriterProcess:
-        """Writer process ``i``, started on first use (by the single feeder thread)."""
+        """Writer process ``i``, started on first use (under ``_pending_lock``)."""
         while len(self._procs) <= i:
             try:
                 proc = WriterProcess(_PartitionWriter)
@@ -467,6 +514,11 @@ class SimulationWriter:
         """Wait for the queued partitions of this writer; raise the first write error."""
         with self._pending_lock:
             batch, self._pending = self._pending, []
+            if self._gather:
+                self._outbox.append(self._gather)
+                self._gather = []
+            if self._outbox:
+                self._pump(final=True)
         if batch:
             self._write_batch(batch)
         if self._bg is not None:
@@ -537,13 +589,18 @@ class _PartitionWriter:
 
     def __init__(self) -> None:
         self._layouts: dict[int, StageLayout] = {}
+        self._specs: dict[int, tuple] = {}
 
     def __call__(self, payload: tuple) -> None:
-        root, scenario_ids, stages, new_layouts = payload
+        root, scenario_ids, spec_id, data, costs, new_layouts, new_spec = payload
         self._layouts.update(new_layouts)
-        stacked = [StackedStage(self._layouts[key], q, x, c) for key, q, x, c in stages]
+        if new_spec is not None:
+            self._specs[spec_id] = new_spec
         try:
-            tables = tables_from_stacked(stacked)
+            layout_ids, spec = self._specs[spec_id]
+            layouts = [self._layouts[lid] for lid in layout_ids]
+            raw = np.frombuffer(data, dtype=np.uint8).reshape(len(scenario_ids), -1)
+            tables = tables_from_stacked(unpack_stacked(layouts, spec, raw, costs))
         except Exception as exc:
             raise CobreIOError(
                 f"cannot build the simulation tables of scenarios {scenario_ids[0]}.."
