@@ -610,6 +610,15 @@ class StageLP:
         lp = self.solver.highs.getLp()  # type: ignore[attr-defined]
         return np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
 
+    def extract_plan(self) -> Any:
+        """The template-only part of :meth:`extract` (``lp.extract.ExtractPlan``), built once."""
+        plan = self.__dict__.get("_extract_plan")
+        if plan is None:
+            from pycobre.lp.extract import ExtractPlan
+
+            plan = self._extract_plan = ExtractPlan(self)
+        return plan
+
     def extract(self, result: SolveResult | None = None) -> dict[str, np.ndarray]:
         """Per-entity quantities of spec 13 §4 for ``result`` (default: the last solve)."""
         from pycobre.lp.extract import extract_quantities
