@@ -87,10 +87,6 @@ class CApiReader:
         self._get_basis = lib.Highs_getBasis
         self._int = int_dtype
 
-    def row_duals_into(self, out: np.ndarray) -> None:
-        """Fill the contiguous float64 ``out`` (length = the model's rows) with the row duals."""
-        self._get_solution(self._ptr, None, None, None, out.ctypes.data)
-
     def row_duals_at(self, address: int) -> None:
         """Row duals written at a raw address (a preallocated buffer's ``ctypes.data``)."""
         self._get_solution(self._ptr, None, None, None, address)
