@@ -2,7 +2,7 @@
 
     python benchmarks/simulation_scale.py [CASE] [-S 2000] [--iterations 20] [-n 3]
         [--only pycobre|cobre] [--writer none,process,thread,sync] [--work DIR] [--json FILE]
-        [--writer-threads N] [--writer-processes N]
+        [--writer-threads N] [--writer-processes N] [--threads N]
 
 1. Copies CASE (default ``examples/4ree``) with ``training.stopping_rules`` = an iteration
    limit and ``simulation.num_scenarios = S``, trains it once with pycobre (simulation skipped)
@@ -177,6 +177,7 @@ def pycobre_sim_once(
     mode: str,
     writer_threads: int = 0,
     writer_processes: int = 0,
+    threads: int = 1,
 ) -> dict:
     """One simulation; ``mode``: writer ``process`` / ``thread`` / ``sync``, or ``none``."""
     import pycobre
@@ -199,7 +200,7 @@ def pycobre_sim_once(
     if writer_threads and hasattr(out_sim, "_default_writer_threads"):
         out_sim._default_writer_threads = lambda: writer_threads
     if writer_processes and hasattr(out_sim, "_default_writer_processes"):
-        out_sim._default_writer_processes = lambda: writer_processes
+        out_sim._default_writer_processes = lambda *a, **k: writer_processes
     timers = instrument()
     k0 = _children_cpu()
     c0 = time.process_time()
@@ -212,7 +213,7 @@ def pycobre_sim_once(
             templates=ctx.templates,
             output_dir=None if mode == "none" else out,
             keep_tables=False,
-            threads=1,
+            threads=threads,
             num_scenarios=scenarios,
             bases=bases,
             version=pycobre.__version__,
@@ -235,6 +236,7 @@ def pycobre_sim_once(
         "mode": mode,
         "writer_threads": writer_threads,
         "writer_processes": writer_processes,
+        "threads": threads,
         "wall_s": wall,
         "cpu_s": cpu,
         "lp_s": lp,
@@ -263,11 +265,12 @@ def pycobre_sim_fresh(
     mode: str,
     writer_threads: int = 0,
     writer_processes: int = 0,
+    threads: int = 1,
 ) -> dict:
     """``pycobre_sim_once`` in a fresh interpreter, as a ``pycobre run`` would be: in one
     long-lived process, later runs measured up to 1.7x slower (heap, GC and timer state)."""
     spec = [str(case), str(policy_dir), str(out), scenarios, mode, writer_threads]
-    spec.append(writer_processes)
+    spec += [writer_processes, threads]
     done = subprocess.run(
         [sys.executable, __file__, ONE_RUN, json.dumps(spec)],
         check=True,
@@ -365,14 +368,23 @@ def main() -> int:
         help="writer threads in thread mode (default: pycobre's own choice)",
     )
     ap.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="solving threads of the pycobre simulation (default 1; with more, the other "
+        "solving threads' time is counted on the writer side: compare walls)",
+    )
+    ap.add_argument(
         "--writer-processes",
         type=int,
         default=0,
         help="writer processes in process mode (default: pycobre's own choice)",
     )
     if len(sys.argv) == 3 and sys.argv[1] == ONE_RUN:  # child of ``pycobre_sim_fresh``
-        case, policy, out, scenarios, mode, threads, procs = json.loads(sys.argv[2])
-        r = pycobre_sim_once(Path(case), Path(policy), Path(out), scenarios, mode, threads, procs)
+        case, policy, out, scenarios, mode, wthreads, procs, threads = json.loads(sys.argv[2])
+        r = pycobre_sim_once(
+            Path(case), Path(policy), Path(out), scenarios, mode, wthreads, procs, threads
+        )
         print(json.dumps(r))
         return 0
     args = ap.parse_args()
@@ -403,6 +415,7 @@ def main() -> int:
                     mode,
                     args.writer_threads,
                     args.writer_processes,
+                    args.threads,
                 )
                 runs.append(r)
                 print(f"[{i}] {_fmt_py(r)}", flush=True)

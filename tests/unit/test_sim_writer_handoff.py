@@ -350,3 +350,17 @@ def test_sync_mode_writes_unbuilt_scenarios_in_batches(tmp_path, monkeypatch):
     new = _files(tmp_path / "new")
     new.pop("simulation/_SUCCESS")
     assert new == _files(tmp_path / "old")
+
+
+def test_default_writer_processes_follow_the_solving_threads(tmp_path, monkeypatch):
+    monkeypatch.delenv(sim_out.WRITER_PROCESSES_ENV, raising=False)
+    monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 32)
+    assert sim_out._default_writer_processes() == 1
+    assert sim_out._default_writer_processes(4) == 4
+    assert sim_out._default_writer_processes(64) == sim_out.MAX_DEFAULT_WRITER_PROCESSES
+    monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 2)
+    assert sim_out._default_writer_processes(4) == 2
+    monkeypatch.setenv(sim_out.WRITER_PROCESSES_ENV, "3")
+    assert sim_out._default_writer_processes(1) == 3
+    writer = sim_out.SimulationWriter(tmp_path, ["costs"], background="process")
+    assert writer._n_procs == 3

@@ -491,7 +491,9 @@ def simulate(
     if output_dir is not None:
         from pycobre.io.output.simulation import SimulationWriter
 
-        writer = SimulationWriter.for_system(output_dir, system, expected_scenarios=len(mine))
+        writer = SimulationWriter.for_system(
+            output_dir, system, expected_scenarios=len(mine), solving_threads=threads
+        )
         # rank 0 clears stale partitions before anybody writes new ones
         _collective(comm, writer.prepare if root else None)
     keep = (output_dir is None) if keep_tables is None else keep_tables

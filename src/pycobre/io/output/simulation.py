@@ -120,13 +120,21 @@ def _default_mode(expected_scenarios: int | None = None) -> str:
     return "thread"
 
 
-def _default_writer_processes() -> int:
-    """Writer processes in process mode: ``PYCOBRE_SIM_WRITER_PROCESSES``, else 1 (on two cores
-    a second one measured no faster; with more cores and a slow file system it may be)."""
+#: default ceiling on writer processes (each is an interpreter with pyarrow: ~70 MB)
+MAX_DEFAULT_WRITER_PROCESSES = 8
+
+
+def _default_writer_processes(solving_threads: int = 1) -> int:
+    """Writer processes in process mode: ``PYCOBRE_SIM_WRITER_PROCESSES``, else one per solving
+    thread (at most one per core and ``MAX_DEFAULT_WRITER_PROCESSES``). Why: a writer process
+    needs about as much CPU per scenario as the LPs (Arrow's Parquet encoding of five small
+    files), so one writer keeps pace with one solving thread, not with several. (On 2 cores
+    with 2 solving threads, 1 or 2 writers measured the same: the CPU is saturated either way.)"""
     flag = os.environ.get(WRITER_PROCESSES_ENV, "").strip()
     if flag.isdigit() and int(flag) > 0:
         return int(flag)
-    return 1
+    limit = min(os.cpu_count() or 1, MAX_DEFAULT_WRITER_PROCESSES)
+    return max(1, min(int(solving_threads), limit))
 
 
 def _default_background() -> bool:
@@ -271,6 +279,7 @@ class SimulationWriter:
         writer_threads: int | None = None,
         expected_scenarios: int | None = None,
         writer_processes: int | None = None,
+        solving_threads: int = 1,
     ) -> None:
         self.root = Path(output_dir) / "simulation"
         self.entity_dirs = list(entity_dirs)
@@ -288,7 +297,9 @@ class SimulationWriter:
         self.mode = mode
         self._bg: BackgroundWriter | None = None
         self._procs: list[WriterProcess] = []
-        self._n_procs = max(1, int(writer_processes or _default_writer_processes()))
+        self._n_procs = max(
+            1, int(writer_processes or _default_writer_processes(solving_threads))
+        )
         self._sends = 0
         self._layouts: dict[int, StageLayout] = {}  # keeps the ids of sent layouts unique
         self._sent: list[set[int]] = []  # layout ids each process has received
@@ -329,6 +340,7 @@ class SimulationWriter:
         *,
         background: bool | str | None = None,
         expected_scenarios: int | None = None,
+        solving_threads: int = 1,
     ) -> SimulationWriter:
         sim_cfg = ((getattr(system, "config", None) or {}).get("simulation")) or {}
         capacity = sim_cfg.get("io_channel_capacity") or DEFAULT_IO_CHANNEL_CAPACITY
@@ -338,6 +350,7 @@ class SimulationWriter:
             background=background,
             capacity=int(capacity),
             expected_scenarios=expected_scenarios,
+            solving_threads=solving_threads,
         )
 
     def prepare(self) -> None:
