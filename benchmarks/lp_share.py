@@ -67,7 +67,7 @@ def _wrap_c_api_reads() -> None:
     from pycobre.lp import highs_capi
 
     cls = highs_capi.CApiReader
-    for name in ("row_duals_at", "col_values", "solution", "basis_codes"):
+    for name in ("row_duals_at", "col_values", "row_duals", "basis_codes"):
         f = getattr(cls, name)
 
         def timed(self, *a, f=f, **k):

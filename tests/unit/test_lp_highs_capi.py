@@ -40,7 +40,7 @@ def test_solution_and_basis_equal_highspy_lists():
         reader = lp.solver.fast_reader()
         assert reader is not None
         sol = h.getSolution()
-        x, y = reader.solution(h.getNumCol(), h.getNumRow())
+        x, y = reader.col_values(h.getNumCol()), reader.row_duals(h.getNumRow())
         np.testing.assert_array_equal(x, np.asarray(sol.col_value))
         np.testing.assert_array_equal(y, np.asarray(sol.row_dual))
         cols, rows = reader.basis_codes(h.getNumCol(), h.getNumRow())

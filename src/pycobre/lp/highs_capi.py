@@ -96,20 +96,10 @@ class CApiReader:
         self._get_solution(self._ptr, x.ctypes.data, None, None, None)
         return x
 
-    def solution(
-        self, n_cols: int, n_rows: int, *, primal: bool = True, duals: bool = True
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """(column values, row duals) in one call; a part not asked for is None."""
-        x = np.empty(n_cols) if primal else None
-        y = np.empty(n_rows) if duals else None
-        self._get_solution(
-            self._ptr,
-            None if x is None else x.ctypes.data,
-            None,
-            None,
-            None if y is None else y.ctypes.data,
-        )
-        return x, y
+    def row_duals(self, n_rows: int) -> np.ndarray:
+        y = np.empty(n_rows)
+        self._get_solution(self._ptr, None, None, None, y.ctypes.data)
+        return y
 
     def basis_codes(self, n_cols: int, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
         """(column, row) ``HighsBasisStatus`` codes as int8 arrays."""

@@ -347,7 +347,7 @@ class HighsSolver:
     def row_duals(self) -> np.ndarray:
         r = self.fast_reader()
         if r is not None:
-            return r.solution(self._num_cols, self._num_rows, primal=False)[1]  # type: ignore[return-value]
+            return r.row_duals(self._num_rows)
         return np.asarray(self._sol().row_dual, dtype=np.float64)
 
     def row_values(self) -> np.ndarray:

@@ -26,16 +26,6 @@ _EMPTY.flags.writeable = False
 _NAN = float("nan")
 
 
-class _Arrays:
-    """Solution vectors read through the C API, under ``HighsSolution``'s attribute names."""
-
-    __slots__ = ("col_value", "row_dual")
-
-    def __init__(self, col_value: np.ndarray | None, row_dual: np.ndarray | None) -> None:
-        self.col_value = col_value
-        self.row_dual = row_dual
-
-
 @dataclass
 class SolveResult:
     """Outcome of one stage solve (LP units = $/1000)."""
@@ -391,23 +381,15 @@ class StageLP:
         self._fresh = True
         self._xraw = None
         objective = out.objective
-        reader = self.solver.fast_reader() if self._highs is not None else None  # type: ignore[attr-defined]
-        if reader is not None:  # one C API call into fresh arrays (highs_capi.py)
-            xs, ys = reader.solution(
-                self.solver.num_cols, self.solver.num_rows, primal=primal, duals=duals
-            )
-            sol = _Arrays(xs, ys)
-        else:
-            sol = self.solver.solution()
         if primal:
             if duals:
-                self._xraw = xr = np.asarray(sol.col_value, dtype=np.float64)
+                self._xraw = xr = self.solver.col_values()
                 x = xr * self._col_scale
                 theta = float(x[self._theta_col])
                 state_out = self._state_out(x)
                 z = x[self._z].copy()
             else:  # forward: gather first, scale only what is read (same values)
-                self._xraw = x = np.asarray(sol.col_value, dtype=np.float64)
+                self._xraw = x = self.solver.col_values()
                 theta = float(x[self._theta_col]) * self._theta_scale
                 state_out = self._state_out_raw(x)
                 z = x[self._z] * self._z_scale
@@ -417,7 +399,7 @@ class StageLP:
             x = z = state_out = _EMPTY
             theta = stage_cost = _NAN
         if duals:
-            y = np.asarray(sol.row_dual, dtype=np.float64)
+            y = self.solver.row_duals()
             cut_duals = y[self._base_rows :].copy()
             if primal:
                 y[: self._base_rows] *= self._row_scale
@@ -537,7 +519,7 @@ class StageLP:
                     pick,
                 )
                 raise err
-            Y[w] = solver.row_duals()[pick] if h is not None else solver.solution().row_dual[pick]
+            Y[w] = solver.row_duals()[pick]
             obj[w] = res.objective
             its_w[w] = res.iterations
             att[w] = res.retry_attempts
