@@ -11,22 +11,10 @@ import pytest
 from pycobre.comm import LauncherInfo, LocalCommunicator, create_communicator, detect_launcher
 from pycobre.comm import factory as factory_mod
 from pycobre.comm.factory import resolve_backend
+from pycobre.comm.launcher import LAUNCHER_VARIABLES
 from pycobre.errors import CobreError
 
-LAUNCHER_KEYS = (
-    "PMI_RANK",
-    "PMI_SIZE",
-    "PMIX_RANK",
-    "OMPI_COMM_WORLD_RANK",
-    "OMPI_COMM_WORLD_SIZE",
-    "MPI_LOCALRANKID",
-    "MPI_LOCALNRANKS",
-    "SLURM_PROCID",
-    "SLURM_NTASKS",
-    "SLURM_STEP_NUM_TASKS",
-    "PYCOBRE_COMM_BACKEND",
-    "COBRE_COMM_BACKEND",
-)
+LAUNCHER_KEYS = (*LAUNCHER_VARIABLES, "PYCOBRE_COMM_BACKEND", "COBRE_COMM_BACKEND")
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_simulation_outputs_fastpath import _files, _old_tables, _scenario, _write_old
 
+from pycobre.comm.launcher import LAUNCHER_VARIABLES
 from pycobre.errors import CobreIOError
 from pycobre.io.output import simulation as sim_out
 from pycobre.io.output.atomic import write_parquet_atomic
@@ -252,18 +253,7 @@ def test_writer_process_acks_errors_and_crash(tmp_path, monkeypatch):
 
 
 def test_default_modes(monkeypatch, tmp_path):
-    for var in (
-        "PMI_RANK",
-        "PMI_SIZE",
-        "PMIX_RANK",
-        "OMPI_COMM_WORLD_RANK",
-        "OMPI_COMM_WORLD_SIZE",
-        "MPI_LOCALRANKID",
-        "MPI_LOCALNRANKS",
-        "SLURM_PROCID",
-        sim_out.BACKGROUND_ENV,
-        sim_out.WRITER_MODE_ENV,
-    ):
+    for var in (*LAUNCHER_VARIABLES, sim_out.BACKGROUND_ENV, sim_out.WRITER_MODE_ENV):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 2)
     big = sim_out.PROCESS_MIN_SCENARIOS

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from _sim_quantities import HYDRO_BLOCK_QUANTITIES
 
+from pycobre.comm.launcher import LAUNCHER_VARIABLES
 from pycobre.errors import CobreIOError
 from pycobre.io.output import simulation as sim_out
 from pycobre.io.output.atomic import write_parquet_atomic
@@ -280,17 +281,7 @@ def test_background_writer_bounded_queue_and_idle_exit():
 
 
 def test_background_writer_default_switches(monkeypatch, tmp_path):
-    for var in (
-        "PMI_RANK",
-        "PMI_SIZE",
-        "PMIX_RANK",
-        "OMPI_COMM_WORLD_RANK",
-        "OMPI_COMM_WORLD_SIZE",
-        "MPI_LOCALRANKID",
-        "MPI_LOCALNRANKS",
-        "SLURM_PROCID",
-        sim_out.BACKGROUND_ENV,
-    ):
+    for var in (*LAUNCHER_VARIABLES, sim_out.BACKGROUND_ENV):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(sim_out.os, "cpu_count", lambda: 2)
     assert SimulationWriter(tmp_path, ["costs"])._bg is not None  # a spare core: thread

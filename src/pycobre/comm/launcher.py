@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["LauncherInfo", "detect_launcher"]
+__all__ = ["LAUNCHER_VARIABLES", "LauncherInfo", "detect_launcher"]
 
 # Set by mpiexec/mpirun (MPICH hydra, Intel MPI, OpenMPI) or by srun with a PMI/PMIx plugin.
 _MARKERS = (
@@ -23,6 +23,9 @@ _MARKERS = (
     "MPI_LOCALNRANKS",
 )
 _SIZE_KEYS = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS")
+_SLURM_KEYS = ("SLURM_PROCID", "SLURM_NTASKS", "SLURM_STEP_NUM_TASKS")
+#: every variable ``detect_launcher`` reads (to clear them, e.g. in tests)
+LAUNCHER_VARIABLES = _MARKERS + _SLURM_KEYS
 
 
 @dataclass(frozen=True)
