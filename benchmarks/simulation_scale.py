@@ -257,20 +257,10 @@ def pycobre_sim_once(
     }
 
 
-def pycobre_sim_fresh(
-    case: Path,
-    policy_dir: Path,
-    out: Path,
-    scenarios: int,
-    mode: str,
-    writer_threads: int = 0,
-    writer_processes: int = 0,
-    threads: int = 1,
-) -> dict:
-    """``pycobre_sim_once`` in a fresh interpreter, as a ``pycobre run`` would be: in one
-    long-lived process, later runs measured up to 1.7x slower (heap, GC and timer state)."""
-    spec = [str(case), str(policy_dir), str(out), scenarios, mode, writer_threads]
-    spec += [writer_processes, threads]
+def pycobre_sim_fresh(**kwargs: Any) -> dict:
+    """``pycobre_sim_once(**kwargs)`` in a fresh interpreter, as a ``pycobre run`` would be: in
+    one long-lived process, later runs measured up to 1.7x slower (heap, GC and timer state)."""
+    spec = {k: str(v) if isinstance(v, Path) else v for k, v in kwargs.items()}
     done = subprocess.run(
         [sys.executable, __file__, ONE_RUN, json.dumps(spec)],
         check=True,
@@ -381,10 +371,10 @@ def main() -> int:
         help="writer processes in process mode (default: pycobre's own choice)",
     )
     if len(sys.argv) == 3 and sys.argv[1] == ONE_RUN:  # child of ``pycobre_sim_fresh``
-        case, policy, out, scenarios, mode, wthreads, procs, threads = json.loads(sys.argv[2])
-        r = pycobre_sim_once(
-            Path(case), Path(policy), Path(out), scenarios, mode, wthreads, procs, threads
-        )
+        spec = json.loads(sys.argv[2])
+        for key in ("case", "policy_dir", "out"):
+            spec[key] = Path(spec[key])
+        r = pycobre_sim_once(**spec)
         print(json.dumps(r))
         return 0
     args = ap.parse_args()
@@ -408,14 +398,14 @@ def main() -> int:
         if args.only != "cobre":
             for mode in modes:
                 r = pycobre_sim_fresh(
-                    case,
-                    policy,
-                    work / "py_sim",
-                    args.scenarios,
-                    mode,
-                    args.writer_threads,
-                    args.writer_processes,
-                    args.threads,
+                    case=case,
+                    policy_dir=policy,
+                    out=work / "py_sim",
+                    scenarios=args.scenarios,
+                    mode=mode,
+                    writer_threads=args.writer_threads,
+                    writer_processes=args.writer_processes,
+                    threads=args.threads,
                 )
                 runs.append(r)
                 print(f"[{i}] {_fmt_py(r)}", flush=True)
